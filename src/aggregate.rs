@@ -1,0 +1,359 @@
+//! Groups note records by client, merges mentions into people, and builds
+//! the two tables in their final order.
+//!
+//! Input: `NoteRecord`s in input order. Output: `Tables`. It decides
+//! nothing: every judgment is a call into `rules`. Merge choices depend only
+//! on the sorted note order, never on arrival order.
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::detect::{AttributeKind, Exclusion, Mention};
+use crate::model::{CandidateRow, Circle, FlagRow, NextStep, Tables};
+use crate::read::date::Date;
+use crate::rules::{self, NoteVerdict};
+
+/// A sentence kept as evidence, with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The sentence.
+    pub text: String,
+    /// 1-based line in the input.
+    pub line: u32,
+}
+
+/// What aggregation needs of one note, without its full text.
+#[derive(Debug, Clone)]
+pub struct NoteRecord {
+    /// Client as resolved.
+    pub client: String,
+    /// Note date.
+    pub date: Option<Date>,
+    /// Input path.
+    pub path: Arc<str>,
+    /// Line where the note starts.
+    pub line: u32,
+    /// Mentions with their sentence.
+    pub mentions: Vec<(Mention, Evidence)>,
+    /// (kind, mention index, evidence).
+    pub attributes: Vec<(AttributeKind, usize, Evidence)>,
+    /// (mention index, form).
+    pub intro_forms: Vec<(usize, NextStep)>,
+    /// Flags of the note, with evidence per flag.
+    pub verdict: NoteVerdict,
+    /// Evidence for each flag of `verdict`, same order.
+    pub flag_evidence: Vec<Vec<Evidence>>,
+}
+
+#[derive(Debug, Default)]
+struct Person {
+    name: Option<String>,
+    relationship: Option<String>,
+    circle: Option<Circle>,
+    owner: Option<String>,
+    excluded: Option<Exclusion>,
+    mentions: u32,
+    definite_only: bool,
+    need: Vec<(Evidence, Arc<str>)>,
+    interest: Vec<(Evidence, Arc<str>)>,
+    forms: Vec<NextStep>,
+    first_seen: Option<Date>,
+    last_seen: Option<Date>,
+    evidence: Vec<(Evidence, Arc<str>)>,
+}
+
+/// The key a client is grouped by: case and spacing folded.
+pub fn client_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Builds both tables from every note record.
+pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
+    let mut by_client: BTreeMap<String, Vec<NoteRecord>> = BTreeMap::new();
+    for r in records {
+        by_client.entry(client_key(&r.client)).or_default().push(r);
+    }
+    let mut tables = Tables::default();
+    for (_, mut notes) in by_client {
+        // Undated notes first, then by date, source and line.
+        notes.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then_with(|| a.path.cmp(&b.path))
+                .then(a.line.cmp(&b.line))
+        });
+        let client = notes[0].client.clone();
+        {
+            let mut verdicts: Vec<&mut NoteVerdict> =
+                notes.iter_mut().map(|n| &mut n.verdict).collect();
+            rules::escalate(&mut verdicts);
+        }
+        let flag = rules::client_flag(notes.iter().map(|n| (n.date.is_some(), &n.verdict)));
+        for note in &notes {
+            push_flags(&client, note, &mut tables.flags);
+        }
+        for p in merge_people(&notes) {
+            let need = !p.need.is_empty();
+            let interest = !p.interest.is_empty();
+            let readiness = rules::readiness(need, interest);
+            let mut evidence = p.need.clone();
+            evidence.extend(p.interest.iter().cloned());
+            evidence.extend(p.evidence.iter().cloned());
+            let (evidence_text, source) = join_evidence(&evidence);
+            let (need_text, _) = join_evidence(&p.need);
+            tables.candidates.push(CandidateRow {
+                client: client.clone(),
+                person: p.name.clone().unwrap_or_default(),
+                relationship: p.relationship.clone().unwrap_or_default(),
+                circle: p.circle.unwrap_or(Circle::Unknown),
+                need,
+                need_evidence: need_text,
+                interest,
+                readiness,
+                next_step: rules::next_step(readiness, interest, &p.forms),
+                client_flag: flag,
+                mentions: p.mentions,
+                first_seen: p.first_seen.map(|d| d.to_string()).unwrap_or_default(),
+                last_seen: p.last_seen.map(|d| d.to_string()).unwrap_or_default(),
+                score: rules::score(readiness, interest, p.mentions, flag),
+                evidence: evidence_text,
+                source,
+            });
+        }
+    }
+    sort_tables(&mut tables);
+    tables
+}
+
+/// The final order: a total order whose last key is unique enough that no
+/// two rows tie (STYLE §3).
+pub fn sort_tables(tables: &mut Tables) {
+    tables.candidates.sort_by(|a, b| {
+        client_key(&a.client)
+            .cmp(&client_key(&b.client))
+            .then(b.score.cmp(&a.score))
+            .then_with(|| a.person.cmp(&b.person))
+            .then_with(|| a.relationship.cmp(&b.relationship))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    tables.flags.sort_by(|a, b| {
+        client_key(&a.client)
+            .cmp(&client_key(&b.client))
+            .then_with(|| a.date.cmp(&b.date))
+            .then(a.flag.as_str().cmp(b.flag.as_str()))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+}
+
+fn push_flags(client: &str, note: &NoteRecord, out: &mut Vec<FlagRow>) {
+    for (i, f) in note.verdict.flags.iter().enumerate() {
+        let ev: Vec<(Evidence, Arc<str>)> = note
+            .flag_evidence
+            .get(i)
+            .map(|v| v.iter().map(|e| (e.clone(), note.path.clone())).collect())
+            .unwrap_or_default();
+        let (evidence, source) = join_evidence(&ev);
+        out.push(FlagRow {
+            client: client.to_string(),
+            date: note.date.map(|d| d.to_string()).unwrap_or_default(),
+            flag: f.kind,
+            objections: note.verdict.objections,
+            reason: f.reason.clone(),
+            evidence,
+            source: if source.is_empty() {
+                format!("{}:{}", note.path, note.line)
+            } else {
+                source
+            },
+        });
+    }
+}
+
+/// At most 240 characters of distinct sentences joined with ` | `; the
+/// source is the first one's `path:line`.
+fn join_evidence(items: &[(Evidence, Arc<str>)]) -> (String, String) {
+    let mut out = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (e, _) in items {
+        let text = e.text.as_str();
+        if seen.contains(&text) {
+            continue;
+        }
+        seen.push(text);
+        let piece: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let sep = if out.is_empty() { "" } else { " | " };
+        let room = 240usize.saturating_sub(out.chars().count() + sep.chars().count());
+        if room < 20 && !out.is_empty() {
+            break;
+        }
+        out.push_str(sep);
+        if piece.chars().count() > room {
+            out.extend(piece.chars().take(room.saturating_sub(1)));
+            out.push('…');
+            break;
+        }
+        out.push_str(&piece);
+    }
+    let source = items
+        .first()
+        .map(|(e, p)| format!("{p}:{}", e.line))
+        .unwrap_or_default();
+    (out, source)
+}
+
+fn name_words(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect()
+}
+
+const TITLES: [&str; 6] = ["dr", "mr", "mrs", "ms", "miss", "prof"];
+
+/// Same person: one name's words start the other's (`Tom` ~ `Tom Reyes`),
+/// or a title and surname match a full name's surname (`Dr. Patel`).
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (name_words(a), name_words(b));
+    let titled = |w: &[String]| w.first().is_some_and(|f| TITLES.contains(&f.as_str()));
+    if titled(&a) || titled(&b) {
+        let sa = a.last();
+        return sa.is_some() && sa == b.last();
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    !short.is_empty() && long[..short.len()] == short[..]
+}
+
+fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    for note in notes {
+        // Mention index in this note -> person index.
+        let mut slot: Vec<Option<usize>> = Vec::with_capacity(note.mentions.len());
+        for (m, ev) in &note.mentions {
+            let rel_key = (m.relationship.clone(), m.owner.clone());
+            let found = match &m.name {
+                Some(name) => people
+                    .iter()
+                    .position(|p| p.name.as_deref().is_some_and(|n| same_name(n, name)))
+                    .or_else(|| {
+                        // A name given to a relationship seen unnamed before.
+                        m.relationship.as_ref()?;
+                        people.iter().position(|p| {
+                            p.name.is_none() && (p.relationship.clone(), p.owner.clone()) == rel_key
+                        })
+                    }),
+                None => people
+                    .iter()
+                    .rposition(|p| {
+                        p.name.is_some()
+                            && p.relationship.is_some()
+                            && (p.relationship.clone(), p.owner.clone()) == rel_key
+                    })
+                    .or_else(|| {
+                        people.iter().position(|p| {
+                            p.name.is_none() && (p.relationship.clone(), p.owner.clone()) == rel_key
+                        })
+                    }),
+            };
+            let idx = match found {
+                Some(i) => i,
+                None => {
+                    people.push(Person {
+                        definite_only: true,
+                        ..Person::default()
+                    });
+                    people.len() - 1
+                }
+            };
+            let p = &mut people[idx];
+            if let Some(name) = &m.name {
+                // The fullest name used.
+                if p.name
+                    .as_ref()
+                    .is_none_or(|n| name_words(name).len() > name_words(n).len())
+                {
+                    p.name = Some(name.clone());
+                }
+            }
+            if p.relationship.is_none() && m.relationship.is_some() {
+                p.relationship = m.relationship.clone();
+                p.owner = m.owner.clone();
+                p.circle = m.circle;
+            }
+            if p.circle.is_none() || p.circle == Some(Circle::Unknown) && m.circle.is_some() {
+                p.circle = m.circle.or(p.circle);
+            }
+            if m.exclusion.is_some() {
+                p.excluded = p.excluded.or(m.exclusion);
+            }
+            p.definite_only &= m.definite;
+            p.mentions += 1;
+            if note.date.is_some() {
+                p.first_seen = p.first_seen.min(note.date).or(note.date);
+                p.last_seen = p.last_seen.max(note.date);
+            }
+            if p.evidence.len() < 3 {
+                p.evidence.push((ev.clone(), note.path.clone()));
+            }
+            slot.push(Some(idx));
+        }
+        for (kind, mention, ev) in &note.attributes {
+            let Some(Some(idx)) = slot.get(*mention) else {
+                continue;
+            };
+            let list = match kind {
+                AttributeKind::Need => &mut people[*idx].need,
+                AttributeKind::Interest => &mut people[*idx].interest,
+            };
+            if list.len() < 3 {
+                list.push((ev.clone(), note.path.clone()));
+            }
+        }
+        for (mention, step) in &note.intro_forms {
+            if let Some(Some(idx)) = slot.get(*mention) {
+                people[*idx].forms.push(*step);
+            }
+        }
+    }
+    people.retain(|p| {
+        let named_fully = p
+            .name
+            .as_deref()
+            .is_some_and(|n| n.split_whitespace().count() > 1 || p.relationship.is_some());
+        let unnamed_ok = p.name.is_none() && p.relationship.is_some() && !p.definite_only;
+        p.excluded.is_none() && (named_fully || unnamed_ok)
+    });
+    people
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_merge_by_leading_words_and_titled_surnames() {
+        assert!(same_name("Tom", "Tom Reyes"));
+        assert!(same_name("Dr. Patel", "Anand Patel"));
+        assert!(!same_name("Tom Reyes", "Tom Ford"));
+        assert!(!same_name("Luis Delgado", "Frank Delgado"));
+    }
+
+    #[test]
+    fn evidence_is_capped_at_240_characters() {
+        let long = "word ".repeat(100);
+        let items = vec![(
+            Evidence {
+                text: long,
+                line: 3,
+            },
+            Arc::from("a.md"),
+        )];
+        let (text, source) = join_evidence(&items);
+        assert!(text.chars().count() <= 240);
+        assert_eq!(source, "a.md:3");
+    }
+}

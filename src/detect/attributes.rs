@@ -1,0 +1,45 @@
+//! The two questions (seed 002): need and interest, attributed to the
+//! person the phrase is about (SPEC §1).
+//!
+//! Input: a note and its referents. Output: `Attribute`s tied to mentions.
+//! A phrase whose subject is the client, the advisor or nobody is dropped:
+//! the client's own needs are not a person's.
+use super::clauses::Refs;
+use super::{Attribute, AttributeKind, Detector, Findings, IntroForm, Referent};
+use crate::model::NextStep;
+use crate::notes::Note;
+
+/// Finds need and interest phrases and the introduction forms mentioned.
+pub fn attribute(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Findings) {
+    for s in 0..note.sentences.len() {
+        let sent = note.sentences[s];
+        let text = &note.raw.text[sent.start..sent.end];
+        for (group, kind) in [
+            ("needs", AttributeKind::Need),
+            ("interest", AttributeKind::Interest),
+        ] {
+            for hit in det.matcher.find(group, text) {
+                let pos = sent.start + hit.start;
+                if let Some(Referent::Person(mention)) = refs.subject_at(s, pos) {
+                    out.attributes.push(Attribute {
+                        kind,
+                        mention,
+                        sentence: s,
+                        phrase: text[hit.start..hit.end].to_string(),
+                    });
+                }
+            }
+        }
+        for hit in det.matcher.find("intro", text) {
+            let Some(step) = NextStep::from_kind(det.matcher.kind(hit.category)) else {
+                continue;
+            };
+            let mut persons: Vec<usize> = refs.persons_in(s).collect();
+            persons.sort_unstable();
+            persons.dedup();
+            for mention in persons {
+                out.intro_forms.push(IntroForm { mention, step });
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Who is the subject where a phrase occurs: referent tokens per sentence
+//! and clause breaks (reporting verbs, conjunctions, `;`).
+//!
+//! Input: the referents `people` found and the note. Output: `Refs`, asked
+//! `subject_at(sentence, offset)`. It finds no people itself.
+use super::{Detector, Referent};
+use crate::notes::Note;
+
+/// A token that refers to someone: a name, a relationship, a pronoun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefTok {
+    /// Byte offset in the note.
+    pub pos: usize,
+    /// Who it refers to.
+    pub referent: Referent,
+}
+
+/// Referents and clause breaks of every sentence of a note.
+#[derive(Debug, Clone, Default)]
+pub struct Refs {
+    /// Per sentence, in text order.
+    pub tokens: Vec<Vec<RefTok>>,
+    /// Per sentence, byte offsets where a new clause starts.
+    pub breaks: Vec<Vec<usize>>,
+}
+
+impl Refs {
+    /// The subject of the clause holding `pos`: the first referent between
+    /// the clause start and `pos`; failing that, the first referent of the
+    /// sentence before `pos` (a clause sharing the sentence's subject).
+    pub fn subject_at(&self, sentence: usize, pos: usize) -> Option<Referent> {
+        let toks = &self.tokens[sentence];
+        let clause_start = self.breaks[sentence]
+            .iter()
+            .copied()
+            .filter(|&b| b <= pos)
+            .max()
+            .unwrap_or(0);
+        toks.iter()
+            .find(|t| t.pos >= clause_start && t.pos < pos)
+            .or_else(|| toks.iter().find(|t| t.pos < pos))
+            .map(|t| t.referent)
+    }
+
+    /// Every person referred to in a sentence.
+    pub fn persons_in(&self, sentence: usize) -> impl Iterator<Item = usize> + '_ {
+        self.tokens[sentence]
+            .iter()
+            .filter_map(|t| match t.referent {
+                Referent::Person(i) => Some(i),
+                _ => None,
+            })
+    }
+}
+
+/// Byte offsets in sentence `s` where a clause starts: after `;`, `:`, and
+/// after reporting verbs and conjunctions listed in `lexicons/clauses/`.
+pub fn find_breaks(det: &Detector<'_>, note: &Note, s: usize) -> Vec<usize> {
+    let sent = note.sentences[s];
+    let text = &note.raw.text[sent.start..sent.end];
+    let mut breaks: Vec<usize> = det
+        .matcher
+        .find("clauses", text)
+        .iter()
+        .map(|h| sent.start + h.end)
+        .collect();
+    for (i, c) in text.char_indices() {
+        if matches!(c, ';' | ':' | '—' | '(' | ')') {
+            breaks.push(sent.start + i + c.len_utf8());
+        }
+    }
+    breaks.sort_unstable();
+    breaks
+}

@@ -1,0 +1,249 @@
+//! Detection: what the text of one note says, as facts (SPEC §1, §2).
+//!
+//! Input: a `Note`. Output: `Findings`: people mentioned, needs and interest
+//! attributed to them, objections, tone cues and moments, each with its
+//! sentence, side (who said it) and negation. No judgment is made here:
+//! `rules` decides what the facts mean.
+pub mod attributes;
+pub mod clauses;
+pub mod objections;
+pub mod people;
+
+use crate::lexicon::Matcher;
+use crate::model::{Circle, NextStep};
+use crate::notes::{Note, Roster};
+
+/// Why a mentioned person is not a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exclusion {
+    /// Described as having died.
+    Deceased,
+    /// Described as a child.
+    Minor,
+    /// Already a client of the practice.
+    ExistingClient,
+}
+
+/// Who a mention or a pronoun refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Referent {
+    /// The client.
+    Client,
+    /// The advisor or a team member.
+    Advisor,
+    /// A person in the circle: index into `Findings::mentions`.
+    Person(usize),
+    /// A public figure or company: nobody in the circle.
+    Outsider,
+}
+
+/// One mention of a person in the client's circle (named or unnamed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Sentence index in the note.
+    pub sentence: usize,
+    /// Byte span of the mention in the note text.
+    pub start: usize,
+    /// End of the span.
+    pub end: usize,
+    /// The name as written, title kept, possessive dropped.
+    pub name: Option<String>,
+    /// Normalised relationship term (`brother-in-law`).
+    pub relationship: Option<String>,
+    /// The relationship's circle.
+    pub circle: Option<Circle>,
+    /// `Tom's wife`: the person is related to Tom, not to the client.
+    pub owner: Option<String>,
+    /// Only `the accountant`: counts only if it joins a known person.
+    pub definite: bool,
+    /// A reason the person is not a candidate.
+    pub exclusion: Option<Exclusion>,
+}
+
+/// Need or interest, attributed to a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeKind {
+    /// Expressed a need in the advisor's areas.
+    Need,
+    /// Wants to talk to the advisor.
+    Interest,
+}
+
+/// A need or interest phrase and the person it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Need or interest.
+    pub kind: AttributeKind,
+    /// The mention it is attributed to.
+    pub mention: usize,
+    /// Sentence index.
+    pub sentence: usize,
+    /// The matched phrase.
+    pub phrase: String,
+}
+
+/// Which side of the conversation a phrase belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The client said or did it.
+    Client,
+    /// The advisor or team.
+    Advisor,
+    /// Someone else (a person the client mentioned).
+    Other,
+}
+
+/// Categories of phrase in a note that bear on the flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SignalKind {
+    /// Resistance to introductions; the lexicon kind names which.
+    Objection,
+    /// Body language or tone changed.
+    Tone,
+    /// "Please don't ask me again".
+    NoMoreAsks,
+    /// Conditional yes: later, on their terms.
+    Later,
+    /// Unhappy with the service.
+    Complaint,
+    /// Thanks or praise for the work.
+    Gratitude,
+    /// Willingness that takes back an objection.
+    Resolution,
+}
+
+/// One phrase bearing on the flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    /// What it is.
+    pub kind: SignalKind,
+    /// The lexicon category stem (`privacy`, `brush_off`...).
+    pub category: String,
+    /// Sentence index.
+    pub sentence: usize,
+    /// Byte offset in the note, for ordering.
+    pub start: usize,
+    /// The matched words.
+    pub phrase: String,
+    /// Who it belongs to.
+    pub side: Side,
+    /// Negated (`no hesitation`, `didn't object`).
+    pub negated: bool,
+}
+
+/// An introduction form the note mentions for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntroForm {
+    /// The mention it concerns.
+    pub mention: usize,
+    /// Which form.
+    pub step: NextStep,
+}
+
+/// Everything detected in one note.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// People in the circle (including excluded ones, marked).
+    pub mentions: Vec<Mention>,
+    /// Needs and interest.
+    pub attributes: Vec<Attribute>,
+    /// Objections, tone cues and moments.
+    pub signals: Vec<Signal>,
+    /// Introduction forms.
+    pub intro_forms: Vec<IntroForm>,
+}
+
+/// Shared, read-only detection context.
+pub struct Detector<'a> {
+    /// Compiled lexicons.
+    pub matcher: &'a Matcher,
+    /// Team names.
+    pub roster: &'a Roster,
+}
+
+impl Detector<'_> {
+    /// Detects every fact in a note.
+    pub fn detect(&self, note: &Note) -> Findings {
+        let mut findings = Findings::default();
+        let refs = people::find_people(self, note, &mut findings);
+        attributes::attribute(self, note, &refs, &mut findings);
+        objections::find_signals(self, note, &refs, &mut findings);
+        findings
+    }
+}
+
+/// A word of a sentence with its byte span in the note.
+#[derive(Debug, Clone, Copy)]
+pub struct Tok<'t> {
+    /// The word (apostrophes and hyphens inside kept).
+    pub text: &'t str,
+    /// Start in the note text.
+    pub start: usize,
+    /// End in the note text.
+    pub end: usize,
+}
+
+/// Words of `text[start..end]`: letters/digits with inner `'`, `’`, `-`, `.`
+/// (for `e.g.`), and single punctuation marks as their own tokens.
+pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok<'_>> {
+    let mut toks = Vec::new();
+    let s = &text[start..end];
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_alphanumeric() {
+            let mut j = i + c.len_utf8();
+            while let Some(&(k, d)) = iter.peek() {
+                let inner = matches!(d, '\'' | '’' | '-' | '&')
+                    && s[k + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric);
+                if d.is_alphanumeric() || inner {
+                    j = k + d.len_utf8();
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            toks.push(Tok {
+                text: &s[i..j],
+                start: start + i,
+                end: start + j,
+            });
+        } else if !c.is_whitespace() {
+            toks.push(Tok {
+                text: &s[i..i + c.len_utf8()],
+                start: start + i,
+                end: start + i + c.len_utf8(),
+            });
+        }
+    }
+    toks
+}
+
+/// `Tom's` -> (`Tom`, true).
+pub fn strip_possessive(word: &str) -> (&str, bool) {
+    for suffix in ["'s", "’s", "'", "’"] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return (stem, true);
+            }
+        }
+    }
+    (word, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_inner_apostrophes_and_hyphens() {
+        let t = "Mary-Kate O'Neil's brother-in-law, Zoë.";
+        let words: Vec<&str> = tokenize(t, 0, t.len()).iter().map(|t| t.text).collect();
+        assert_eq!(
+            words,
+            ["Mary-Kate", "O'Neil's", "brother-in-law", ",", "Zoë", "."]
+        );
+    }
+}

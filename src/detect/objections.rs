@@ -1,0 +1,68 @@
+//! Objections, tone cues and moments (SPEC §2), each with the side that
+//! said it and whether it is negated.
+//!
+//! Input: a note and its referents. Output: `Signal`s. Counting them and
+//! raising flags is `rules`' job; this file only reports what was said.
+use super::clauses::Refs;
+use super::{tokenize, Detector, Findings, Referent, Side, Signal, SignalKind};
+use crate::notes::{Note, Speaker};
+
+/// Finds every signal phrase in the note.
+pub fn find_signals(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Findings) {
+    for s in 0..note.sentences.len() {
+        let sent = note.sentences[s];
+        let text = &note.raw.text[sent.start..sent.end];
+        for group in ["objections", "cues", "moments"] {
+            for hit in det.matcher.find(group, text) {
+                let category = det.matcher.kind(hit.category);
+                let kind = match (group, category) {
+                    ("objections", _) => SignalKind::Objection,
+                    ("cues", _) => SignalKind::Tone,
+                    (_, "do_not_ask") => SignalKind::NoMoreAsks,
+                    (_, "later") => SignalKind::Later,
+                    (_, "complaint") => SignalKind::Complaint,
+                    (_, "gratitude") => SignalKind::Gratitude,
+                    (_, "resolution") => SignalKind::Resolution,
+                    _ => continue,
+                };
+                let pos = sent.start + hit.start;
+                out.signals.push(Signal {
+                    kind,
+                    category: category.to_string(),
+                    sentence: s,
+                    start: pos,
+                    phrase: text[hit.start..hit.end].to_string(),
+                    side: side_of(note, refs, s, pos),
+                    negated: is_negated(det, note, sent.start, pos),
+                });
+            }
+        }
+    }
+}
+
+/// Who said the phrase at `pos`: the transcript label, or in prose the
+/// subject of its clause (the client when no one else is named).
+pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
+    match note.sentences[s].speaker {
+        Speaker::Client => Side::Client,
+        Speaker::Advisor => Side::Advisor,
+        Speaker::Other => Side::Other,
+        Speaker::Narration => match refs.subject_at(s, pos) {
+            None | Some(Referent::Client) => Side::Client,
+            Some(Referent::Advisor) => Side::Advisor,
+            Some(Referent::Person(_) | Referent::Outsider) => Side::Other,
+        },
+    }
+}
+
+/// A negator among the (up to four) words just before the phrase, in the
+/// same stretch of text (no punctuation between): `no hesitation`,
+/// `did not object`, `not at all uncomfortable`.
+fn is_negated(det: &Detector<'_>, note: &Note, sentence_start: usize, pos: usize) -> bool {
+    let toks = tokenize(&note.raw.text, sentence_start, pos);
+    toks.iter()
+        .rev()
+        .take(4)
+        .take_while(|t| t.text.chars().any(char::is_alphanumeric))
+        .any(|t| det.matcher.has_word("negation/negators", t.text))
+}

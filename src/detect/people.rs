@@ -1,0 +1,604 @@
+//! People in the client's circle: names, relationships, and who each
+//! pronoun refers to (SPEC §1).
+//!
+//! Input: a `Note`. Output: `Mention`s pushed into `Findings` (excluded
+//! people marked, not dropped) and the `Refs` that later detectors use to
+//! find the subject of a phrase. Merging across notes happens in `aggregate`.
+use super::clauses::{find_breaks, RefTok, Refs};
+use super::{strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Tok};
+use crate::model::Circle;
+use crate::notes::{Note, Speaker};
+
+const DETERMINERS: [&str; 11] = [
+    "my", "his", "her", "their", "our", "your", "a", "an", "the", "one", "another",
+];
+const PARTICLES: [&str; 14] = [
+    "van", "der", "de", "la", "del", "da", "di", "von", "le", "du", "dos", "das", "bin", "ter",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameClass {
+    Client,
+    Team,
+    Public,
+    Given,
+    Unsure,
+}
+
+#[derive(Debug, Clone)]
+struct NameSpan {
+    /// Token range [first, last].
+    first: usize,
+    last: usize,
+    text: String,
+    possessive: bool,
+    class: NameClass,
+    bound: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Rel {
+    first: usize,
+    last: usize,
+    canonical: String,
+    circle: Circle,
+    has_det: bool,
+    definite: bool,
+    owner: Option<String>,
+    bound_to: Option<usize>,
+    someone: bool,
+}
+
+/// Finds every mention in the note; returns the referents per sentence.
+pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs {
+    let mut refs = Refs::default();
+    let client_words: Vec<String> = note
+        .raw
+        .client
+        .split_whitespace()
+        .map(|w| w.trim_matches(',').to_lowercase())
+        .collect();
+    let mut prev_subject: Option<Referent> = None;
+    let mut prev_person: Option<usize> = None;
+    for s in 0..note.sentences.len() {
+        let sent = note.sentences[s];
+        let toks = tokenize(&note.raw.text, sent.start, sent.end);
+        let text = &note.raw.text;
+        let mut names = find_names(det, &toks, &client_words);
+        let mut rels = find_relationships(det, note, s, &toks);
+        // A relationship word inside a given name loses ("Bishop"); an
+        // unsure capitalised word that is a relationship is one ("Rotary").
+        rels.retain(|r| {
+            !names
+                .iter()
+                .any(|n| n.class != NameClass::Unsure && overlaps(n.first, n.last, r.first, r.last))
+        });
+        names.retain(|n| {
+            n.class != NameClass::Unsure
+                || !rels
+                    .iter()
+                    .any(|r| overlaps(n.first, n.last, r.first, r.last))
+        });
+        bind(&toks, &mut names, &mut rels);
+
+        // Mentions of this sentence, and referent tokens in text order.
+        let mut tokens: Vec<RefTok> = Vec::new();
+        let first_mention = out.mentions.len();
+        for (ni, n) in names.iter().enumerate() {
+            let pos = toks[n.first].start;
+            let referent = match n.class {
+                NameClass::Client => Referent::Client,
+                NameClass::Team => Referent::Advisor,
+                NameClass::Public => Referent::Outsider,
+                NameClass::Given | NameClass::Unsure => {
+                    let rel = rels.iter().find(|r| r.bound_to == Some(ni));
+                    if n.class == NameClass::Unsure && rel.is_none() {
+                        continue;
+                    }
+                    let idx = out.mentions.len();
+                    out.mentions.push(Mention {
+                        sentence: s,
+                        start: pos,
+                        end: toks[n.last].end,
+                        name: Some(n.text.clone()),
+                        relationship: rel.map(|r| relationship_text(r)),
+                        circle: Some(rel.map_or(Circle::Unknown, |r| {
+                            if r.owner.is_some() {
+                                Circle::Unknown
+                            } else {
+                                r.circle
+                            }
+                        })),
+                        owner: None,
+                        definite: false,
+                        exclusion: None,
+                    });
+                    Referent::Person(idx)
+                }
+            };
+            tokens.push(RefTok { pos, referent });
+        }
+        for r in rels.iter().filter(|r| r.bound_to.is_none()) {
+            let usable = if r.circle == Circle::Community {
+                r.someone
+            } else {
+                r.has_det || r.first == 0
+            };
+            if !usable {
+                continue;
+            }
+            let idx = out.mentions.len();
+            out.mentions.push(Mention {
+                sentence: s,
+                start: toks[r.first].start,
+                end: toks[r.last].end,
+                name: None,
+                relationship: Some(relationship_text(r)),
+                circle: Some(if r.owner.is_some() {
+                    Circle::Unknown
+                } else {
+                    r.circle
+                }),
+                owner: r.owner.clone(),
+                definite: r.definite,
+                exclusion: None,
+            });
+            tokens.push(RefTok {
+                pos: toks[r.first].start,
+                referent: Referent::Person(idx),
+            });
+        }
+        // Pronouns: resolved against this sentence, then the previous one.
+        for (ti, t) in toks.iter().enumerate() {
+            let lower = t.text.to_lowercase();
+            let referent = match (lower.as_str(), sent.speaker) {
+                ("i" | "me" | "we" | "us", Speaker::Client) => Some(Referent::Client),
+                ("you", Speaker::Client) => Some(Referent::Advisor),
+                ("i" | "we" | "me" | "us", _) => Some(Referent::Advisor),
+                ("you", _) => Some(Referent::Client),
+                ("who", _) => antecedent(&tokens, &toks, ti),
+                ("he" | "she" | "they", _) => {
+                    let earlier = tokens
+                        .iter()
+                        .filter(|r| r.pos < t.start)
+                        .find(|r| matches!(r.referent, Referent::Client | Referent::Person(_)));
+                    match earlier {
+                        Some(r) => Some(r.referent),
+                        None => Some(match prev_subject {
+                            Some(Referent::Person(i)) => Referent::Person(i),
+                            Some(Referent::Client) => Referent::Client,
+                            _ => prev_person.map_or(Referent::Client, Referent::Person),
+                        }),
+                    }
+                }
+                _ => None,
+            };
+            if let Some(referent) = referent {
+                tokens.push(RefTok {
+                    pos: t.start,
+                    referent,
+                });
+            }
+        }
+        tokens.sort_by_key(|r| r.pos);
+        mark_exclusions(
+            det,
+            text,
+            &toks,
+            &tokens,
+            &mut out.mentions[first_mention..],
+            first_mention,
+        );
+        // A sentence about no one keeps the previous focus.
+        if !tokens.is_empty() {
+            prev_subject = tokens
+                .iter()
+                .find(|r| !matches!(r.referent, Referent::Outsider))
+                .map(|r| r.referent);
+            prev_person = tokens.iter().rev().find_map(|r| match r.referent {
+                Referent::Person(i) => Some(i),
+                _ => None,
+            });
+        }
+        refs.tokens.push(tokens);
+        refs.breaks.push(find_breaks(det, note, s));
+    }
+    refs
+}
+
+fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
+    a0 <= b1 && b0 <= a1
+}
+
+fn relationship_text(r: &Rel) -> String {
+    match &r.owner {
+        Some(owner) => format!("{owner}'s {}", r.canonical),
+        None => r.canonical.clone(),
+    }
+}
+
+/// `who` refers to the referent just before it (`Dave Holcomb, who`).
+fn antecedent(tokens: &[RefTok], toks: &[Tok<'_>], ti: usize) -> Option<Referent> {
+    let window_start = toks[ti.saturating_sub(3)].start;
+    tokens
+        .iter()
+        .rev()
+        .find(|r| r.pos < toks[ti].start && r.pos >= window_start.saturating_sub(40))
+        .map(|r| r.referent)
+}
+
+fn is_cap(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    // "CPA", "IRA": acronyms are not names.
+    first.is_uppercase() && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
+}
+
+fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<NameSpan> {
+    let m = det.matcher;
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let is_title = m.has_word("names/titles", toks[i].text)
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.text == "." || is_cap(t.text));
+        if !is_cap(toks[i].text)
+            || (!is_title && m.has_word("names/not_names", strip_possessive(toks[i].text).0))
+        {
+            i += 1;
+            continue;
+        }
+        // Gather the capitalised run: names, particles, initials.
+        let mut words: Vec<&str> = Vec::new();
+        let mut j = i;
+        let mut possessive = false;
+        let mut title = false;
+        while j < toks.len() && words.len() < 5 {
+            let t = toks[j].text;
+            if j == i && is_title {
+                title = true;
+                words.push(t);
+                j += 1;
+                if toks.get(j).is_some_and(|t| t.text == ".") {
+                    j += 1;
+                }
+                continue;
+            }
+            let (stem, poss) = strip_possessive(t);
+            if is_cap(stem) && !m.has_word("names/not_names", stem) {
+                words.push(stem);
+                j += 1;
+                if poss {
+                    possessive = true;
+                    break;
+                }
+                // Initial: "J." inside a name.
+                if stem.chars().count() == 1 && toks.get(j).is_some_and(|t| t.text == ".") {
+                    j += 1;
+                }
+                continue;
+            }
+            if PARTICLES.contains(&t)
+                && toks.get(j + 1).is_some_and(|n| is_cap(n.text))
+                && !words.is_empty()
+            {
+                words.push(t);
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        if words.is_empty() || (title && words.len() == 1) {
+            i = j.max(i + 1);
+            continue;
+        }
+        let last = j - 1;
+        let text = if title {
+            format!("{}. {}", words[0], words[1..].join(" "))
+        } else {
+            words.join(" ")
+        };
+        let bare: Vec<String> = words[usize::from(title)..]
+            .iter()
+            .map(|w| w.to_lowercase())
+            .collect();
+        let class = if m.has_word("names/public_figures", &text) {
+            NameClass::Public
+        } else if !bare.is_empty() && bare.iter().all(|w| client.contains(w)) {
+            NameClass::Client
+        } else if det.roster.is_team(&bare.join(" "))
+            || (bare.len() == 1 && det.roster.is_team(&bare[0]))
+        {
+            NameClass::Team
+        } else if title || m.has_word("names/given", words[0]) {
+            NameClass::Given
+        } else {
+            NameClass::Unsure
+        };
+        spans.push(NameSpan {
+            first: i,
+            last,
+            text,
+            possessive,
+            class,
+            bound: false,
+        });
+        i = j.max(i + 1);
+    }
+    spans
+}
+
+fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>]) -> Vec<Rel> {
+    let sent = note.sentences[s];
+    let text = &note.raw.text[sent.start..sent.end];
+    let mut rels = Vec::new();
+    for hit in det.matcher.find("people", text) {
+        let (start, end) = (sent.start + hit.start, sent.start + hit.end);
+        let Some(first) = toks.iter().position(|t| t.end > start) else {
+            continue;
+        };
+        let last = toks
+            .iter()
+            .rposition(|t| t.start < end)
+            .unwrap_or(first)
+            .max(first);
+        let Some(circle) = Circle::from_kind(det.matcher.kind(hit.category)) else {
+            continue;
+        };
+        // Look back over up to two adjectives for a determiner or "Tom's".
+        let mut has_det = false;
+        let mut definite = false;
+        let mut owner = None;
+        let mut someone = false;
+        let mut k = first;
+        let mut adjectives = 0;
+        while k > 0 {
+            k -= 1;
+            let w = toks[k].text;
+            let lower = w.to_lowercase();
+            if matches!(
+                lower.as_str(),
+                "someone"
+                    | "somebody"
+                    | "member"
+                    | "members"
+                    | "woman"
+                    | "man"
+                    | "guy"
+                    | "lady"
+                    | "couple"
+                    | "people"
+                    | "friend"
+                    | "person"
+            ) {
+                someone = true;
+            }
+            if DETERMINERS.contains(&lower.as_str()) {
+                has_det = true;
+                definite = lower == "the";
+                break;
+            }
+            let (stem, poss) = strip_possessive(w);
+            if poss {
+                has_det = true;
+                let stem_lower = stem.to_lowercase();
+                let is_client = note
+                    .raw
+                    .client
+                    .to_lowercase()
+                    .split_whitespace()
+                    .any(|c| c == stem_lower)
+                    || stem_lower == "client";
+                if is_cap(stem) && !is_client {
+                    owner = Some(stem.to_string());
+                }
+                break;
+            }
+            let adjective = w.chars().all(|c| c.is_alphabetic() || c == '-')
+                && w.chars().next().is_some_and(char::is_lowercase);
+            if !adjective || adjectives >= 2 {
+                break;
+            }
+            adjectives += 1;
+        }
+        // "someone from her book club": look a little further back.
+        if circle == Circle::Community && !someone {
+            someone = toks[first.saturating_sub(5)..first].iter().any(|t| {
+                matches!(
+                    t.text.to_lowercase().as_str(),
+                    "someone"
+                        | "somebody"
+                        | "member"
+                        | "woman"
+                        | "man"
+                        | "guy"
+                        | "lady"
+                        | "couple"
+                        | "friend"
+                )
+            });
+        }
+        rels.push(Rel {
+            first,
+            last,
+            canonical: det.matcher.canonical(hit.entry).to_string(),
+            circle,
+            has_det,
+            definite,
+            owner,
+            bound_to: None,
+            someone,
+        });
+    }
+    rels
+}
+
+/// Ties relationships to names: `her brother Tom`, `Dave, her neighbor`,
+/// `a colleague at the plant, Stan Wolski`, `Gordon, who sits on the board`.
+fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
+    let free = |names: &[NameSpan], i: usize| {
+        !names[i].bound && matches!(names[i].class, NameClass::Given | NameClass::Unsure)
+    };
+    for ri in 0..rels.len() {
+        // Right: R [,] [named|called] Name, or R + short phrase + ", Name".
+        let mut j = rels[ri].last + 1;
+        let mut hops = 0;
+        let mut target = None;
+        while j < toks.len() && hops <= 6 {
+            if let Some(ni) = names.iter().position(|n| n.first == j) {
+                if free(names, ni)
+                    && (hops == 0
+                        || toks[j - 1].text == ","
+                        || matches!(toks[j - 1].text, "named" | "called"))
+                {
+                    target = Some(ni);
+                }
+                break;
+            }
+            let w = toks[j].text;
+            let lower_word = w.chars().all(|c| c.is_lowercase() || c == '-' || c == '\'');
+            if !(w == "," || lower_word)
+                || matches!(w, "who" | "and" | "is" | "was" | "has" | "had")
+            {
+                break;
+            }
+            j += 1;
+            hops += 1;
+        }
+        // Left: Name , det R   or   Name ( det R
+        if target.is_none() && !rels[ri].possessive_owner() {
+            let mut k = rels[ri].first;
+            let mut steps = 0;
+            while k > 0 && steps < 4 {
+                k -= 1;
+                steps += 1;
+                if toks[k].text == "," || toks[k].text == "(" {
+                    if let Some(ni) = names.iter().position(|n| n.last + 1 == k) {
+                        if free(names, ni) && !names[ni].possessive {
+                            target = Some(ni);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        // Relative clause: Name, who ... R
+        if target.is_none() {
+            for (ni, n) in names.iter().enumerate() {
+                let who = toks
+                    .get(n.last + 2)
+                    .is_some_and(|t| t.text.eq_ignore_ascii_case("who"))
+                    && toks.get(n.last + 1).is_some_and(|t| t.text == ",");
+                if who && n.last + 2 < rels[ri].first && free(names, ni) {
+                    let between_name = names
+                        .iter()
+                        .any(|m| m.first > n.last && m.first < rels[ri].first);
+                    if !between_name {
+                        target = Some(ni);
+                    }
+                }
+            }
+        }
+        // A community word with one free name in the sentence.
+        if target.is_none() && rels[ri].circle == Circle::Community && !rels[ri].has_det {
+            let free_names: Vec<usize> = (0..names.len()).filter(|&i| free(names, i)).collect();
+            if free_names.len() == 1 {
+                target = Some(free_names[0]);
+            }
+        }
+        if let Some(ni) = target {
+            names[ni].bound = true;
+            rels[ri].bound_to = Some(ni);
+        }
+    }
+}
+
+impl Rel {
+    fn possessive_owner(&self) -> bool {
+        self.owner.is_some()
+    }
+}
+
+/// Marks deceased people, minors and existing clients among this
+/// sentence's mentions (`mentions` starts at global index `base`).
+fn mark_exclusions(
+    det: &Detector<'_>,
+    text: &str,
+    toks: &[Tok<'_>],
+    refs: &[RefTok],
+    mentions: &mut [Mention],
+    base: usize,
+) {
+    if mentions.is_empty() {
+        return;
+    }
+    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+        return;
+    };
+    let sentence = &text[first.start..last.end];
+    let persons: Vec<(usize, usize)> = refs
+        .iter()
+        .filter_map(|r| match r.referent {
+            Referent::Person(i) if i >= base => Some((r.pos, i - base)),
+            _ => None,
+        })
+        .collect();
+    for hit in det.matcher.find("exclusions", sentence) {
+        let pos = first.start + hit.start;
+        let kind = match det.matcher.kind(hit.category) {
+            "deceased" => Exclusion::Deceased,
+            "minor" => Exclusion::Minor,
+            "existing_client" => Exclusion::ExistingClient,
+            _ => continue,
+        };
+        let phrase = det.matcher.canonical(hit.entry);
+        let forward = phrase == "late" || phrase.starts_with("the late") || phrase.ends_with(" of");
+        let target = if forward {
+            // "her late husband, Ron": only the person right after it.
+            let reach = first.start + hit.end + 24;
+            persons.iter().find(|(p, _)| *p > pos && *p <= reach)
+        } else {
+            persons
+                .iter()
+                .rev()
+                .find(|(p, _)| *p < pos)
+                .or(persons.first())
+        };
+        if let Some(&(_, i)) = target {
+            mentions[i].exclusion.get_or_insert(kind);
+        }
+    }
+    // Ages: "Jake, 12", "(12)", "age 12", "12-year-old son".
+    for (ti, t) in toks.iter().enumerate() {
+        let age = if t.text.ends_with("-year-old") || t.text.ends_with("-yr-old") {
+            t.text.split('-').next().and_then(|n| n.parse::<u32>().ok())
+        } else if t.text.chars().all(|c| c.is_ascii_digit()) && t.text.len() <= 2 {
+            let prev = ti.checked_sub(1).map(|p| toks[p].text.to_lowercase());
+            let next = toks.get(ti + 1).map(|n| n.text);
+            let after_comma = prev.as_deref() == Some(",")
+                && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
+            let paren = prev.as_deref() == Some("(") && next == Some(")");
+            let aged = matches!(prev.as_deref(), Some("age" | "aged"));
+            (after_comma || paren || aged)
+                .then(|| t.text.parse::<u32>().ok())
+                .flatten()
+        } else {
+            None
+        };
+        let Some(age) = age else { continue };
+        if age >= 18 {
+            continue;
+        }
+        let target = if t.text.contains("-year-old") || t.text.contains("-yr-old") {
+            persons.iter().find(|(p, _)| *p > t.start)
+        } else {
+            persons.iter().rev().find(|(p, _)| *p < t.start)
+        };
+        if let Some(&(_, i)) = target {
+            mentions[i].exclusion.get_or_insert(Exclusion::Minor);
+        }
+    }
+}

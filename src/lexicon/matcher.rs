@@ -1,0 +1,244 @@
+//! Compiles a `LexiconSet` once into a `Matcher` shared by `&` across threads.
+//!
+//! Input: the effective lexicons. Output: per-group hits over a text, each
+//! with its category and span, on word boundaries, non-overlapping
+//! (leftmost-longest). Literals of a group share one Aho-Corasick DFA; `re:`
+//! entries run only where their group occurs. It knows nothing of notes.
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::overlay::LexiconSet;
+use super::parse::{LexiconError, Pattern};
+
+/// One match of a lexicon entry in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the category in `Matcher::category_name`.
+    pub category: u16,
+    /// Global entry index, for `Matcher::canonical`.
+    pub entry: u32,
+    /// Byte span in the text searched.
+    pub start: usize,
+    /// End of the byte span (exclusive).
+    pub end: usize,
+}
+
+struct Group {
+    literals: Option<AhoCorasick>,
+    /// Pattern id of `literals` -> global entry index.
+    literal_entries: Vec<u32>,
+    regexes: Vec<(regex::Regex, u32)>,
+}
+
+/// All lexicons compiled for matching.
+pub struct Matcher {
+    groups: HashMap<String, Group>,
+    categories: Vec<String>,
+    /// Global entry index -> (category index, canonical term).
+    entries: Vec<(u16, String)>,
+    word_sets: HashMap<String, HashSet<String>>,
+}
+
+impl Matcher {
+    /// Builds one automaton per group (the first path component).
+    pub fn new(set: &LexiconSet) -> Result<Self, LexiconError> {
+        let mut categories = Vec::new();
+        let mut entries = Vec::new();
+        let mut by_group: BTreeMap<String, (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>)> =
+            BTreeMap::new();
+        let mut word_sets = HashMap::new();
+        for (id, list) in set {
+            let cat = u16::try_from(categories.len()).map_err(|_| LexiconError {
+                path: id.clone(),
+                line: 0,
+                message: "too many lexicon categories".into(),
+            })?;
+            categories.push(id.clone());
+            let group = id.split('/').next().unwrap_or(id).to_string();
+            let slot = by_group.entry(group).or_default();
+            let mut words = HashSet::new();
+            for entry in list {
+                let idx = u32::try_from(entries.len()).expect("fewer than 4 billion entries");
+                entries.push((cat, entry.canonical.clone()));
+                match &entry.pattern {
+                    Pattern::Phrase(p) => {
+                        words.insert(p.to_lowercase());
+                        slot.0.push(p.clone());
+                        slot.1.push(idx);
+                    }
+                    Pattern::Regex(r) => slot.2.push((r.clone(), idx)),
+                }
+            }
+            word_sets.insert(id.clone(), words);
+        }
+        let mut groups = HashMap::new();
+        for (name, (phrases, literal_entries, regexes)) in by_group {
+            let literals = if phrases.is_empty() {
+                None
+            } else {
+                // DFA chosen explicitly: the lexicons are small enough and it
+                // is the fastest kind for leftmost-longest matching.
+                Some(
+                    AhoCorasick::builder()
+                        .kind(Some(AhoCorasickKind::DFA))
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .ascii_case_insensitive(true)
+                        .build(&phrases)
+                        .map_err(|e| LexiconError {
+                            path: format!("lexicons/{name}"),
+                            line: 0,
+                            message: format!("cannot compile phrases: {e}"),
+                        })?,
+                )
+            };
+            groups.insert(
+                name,
+                Group {
+                    literals,
+                    literal_entries,
+                    regexes,
+                },
+            );
+        }
+        Ok(Matcher {
+            groups,
+            categories,
+            entries,
+            word_sets,
+        })
+    }
+
+    /// Non-overlapping hits of a group's entries in `text`, in text order.
+    pub fn find(&self, group: &str, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let Some(g) = self.groups.get(group) else {
+            return hits;
+        };
+        if let Some(ac) = &g.literals {
+            for m in ac.find_iter(text) {
+                if is_bounded(text, m.start(), m.end()) {
+                    let entry = g.literal_entries[m.pattern().as_usize()];
+                    hits.push(self.hit(entry, m.start(), m.end()));
+                }
+            }
+        }
+        for (re, entry) in &g.regexes {
+            for m in re.find_iter(text) {
+                if m.start() < m.end() && is_bounded(text, m.start(), m.end()) {
+                    hits.push(self.hit(*entry, m.start(), m.end()));
+                }
+            }
+        }
+        if !g.regexes.is_empty() {
+            // Leftmost-longest across literals and regexes alike.
+            hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+            for h in hits {
+                if kept.last().is_none_or(|k| h.start >= k.end) {
+                    kept.push(h);
+                }
+            }
+            hits = kept;
+        }
+        hits
+    }
+
+    fn hit(&self, entry: u32, start: usize, end: usize) -> Hit {
+        Hit {
+            category: self.entries[entry as usize].0,
+            entry,
+            start,
+            end,
+        }
+    }
+
+    /// The category id of a hit (`objections/privacy`).
+    pub fn category_name(&self, category: u16) -> &str {
+        &self.categories[category as usize]
+    }
+
+    /// The file stem of a hit's category (`privacy`).
+    pub fn kind(&self, category: u16) -> &str {
+        let name = self.category_name(category);
+        name.rsplit('/').next().unwrap_or(name)
+    }
+
+    /// The normalised term an entry stands for.
+    pub fn canonical(&self, entry: u32) -> &str {
+        &self.entries[entry as usize].1
+    }
+
+    /// Whether a category lists `word` as a literal (case-insensitive).
+    pub fn has_word(&self, category: &str, word: &str) -> bool {
+        self.word_sets
+            .get(category)
+            .is_some_and(|s| s.contains(&word.to_lowercase()))
+    }
+
+    /// Every category id with its entry count, sorted.
+    pub fn category_counts(&self) -> Vec<(String, usize)> {
+        let mut counts = vec![0usize; self.categories.len()];
+        for (cat, _) in &self.entries {
+            counts[*cat as usize] += 1;
+        }
+        self.categories.iter().cloned().zip(counts).collect()
+    }
+}
+
+/// A match stands alone as words: no letter or digit touches either end.
+pub fn is_bounded(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let touches = |outer: Option<char>, inner: Option<char>| matches!((outer, inner), (Some(o), Some(i)) if is_word_char(o) && is_word_char(i));
+    !touches(before, first) && !touches(after, last)
+}
+
+/// Letters, digits and `_` make words.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::parse::parse_lexicon;
+
+    fn matcher(files: &[(&str, &str)]) -> Matcher {
+        let mut set = LexiconSet::new();
+        for (id, text) in files {
+            set.insert(id.to_string(), parse_lexicon(id, text).unwrap());
+        }
+        Matcher::new(&set).unwrap()
+    }
+
+    #[test]
+    fn literals_match_case_insensitively_on_word_boundaries() {
+        let m = matcher(&[("people/family", "# f\nbro => brother\nbrother-in-law\n")]);
+        let text = "Her Bro brought his brother-in-law.";
+        let hits = m.find("people", text);
+        assert_eq!(hits.len(), 2);
+        assert_eq!(m.canonical(hits[0].entry), "brother");
+        assert_eq!(&text[hits[1].start..hits[1].end], "brother-in-law");
+        assert_eq!(m.kind(hits[1].category), "family");
+    }
+
+    #[test]
+    fn regex_and_literal_overlaps_keep_the_longest() {
+        let m = matcher(&[
+            ("o/a", "# a\nrather not\n"),
+            ("o/b", "# b\nre:rather not \\w+\n"),
+        ]);
+        let hits = m.find("o", "I'd rather not say.");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(m.kind(hits[0].category), "b");
+    }
+
+    #[test]
+    fn non_ascii_letters_are_word_characters() {
+        assert!(!is_bounded("Zoëbro", 4, 7));
+        assert!(is_bounded("Zoë bro", 5, 8));
+    }
+}

@@ -1,0 +1,137 @@
+//! Parses one lexicon file (SPEC "Lexicons") into validated entries.
+//!
+//! Input: the file's category path and its text. Output: `Vec<Entry>` or the
+//! first `LexiconError` naming `path:line`. It never matches text.
+use std::fmt;
+
+/// One validated line of a lexicon file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// What the line matches.
+    pub pattern: Pattern,
+    /// The normalised term the entry stands for (`bro => brother`); the
+    /// phrase itself, lowercased, when the line gives none.
+    pub canonical: String,
+    /// 1-based line number in its file, for messages.
+    pub line: u32,
+}
+
+/// The two kinds of entry: a literal phrase or a `re:` regular expression.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    /// Matched case-insensitively on word boundaries.
+    Phrase(String),
+    /// Compiled case-insensitively; matched on word boundaries too.
+    Regex(regex::Regex),
+}
+
+/// A bad lexicon line. Displays as `path:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError {
+    /// The file as the user knows it (`lexicons/objections/privacy.txt`).
+    pub path: String,
+    /// 1-based line, 0 when the whole file is at fault.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.path, self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// Parses the text of one lexicon file. `display_path` is used in errors.
+pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, LexiconError> {
+    let mut entries = Vec::new();
+    for (idx, raw) in text.lines().enumerate() {
+        let line = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        let err = |message: String| LexiconError {
+            path: display_path.to_string(),
+            line,
+            message,
+        };
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        // `phrase => canonical`: the normalised term the phrase stands for.
+        let (body, canonical) = match trimmed.rsplit_once(" => ") {
+            Some((b, c)) if !b.trim().is_empty() && !c.trim().is_empty() => {
+                (b.trim(), Some(c.trim().to_lowercase()))
+            }
+            Some(_) => return Err(err("empty side of `=>`".into())),
+            None => (trimmed, None),
+        };
+        let (pattern, fallback) = if let Some(re) = body.strip_prefix("re:") {
+            let re = re.trim();
+            if re.is_empty() {
+                return Err(err("empty regular expression".into()));
+            }
+            let compiled = regex::RegexBuilder::new(re)
+                .case_insensitive(true)
+                .size_limit(1 << 22)
+                .build()
+                .map_err(|e| err(format!("invalid regex: {}", first_line(&e.to_string()))))?;
+            if compiled.is_match("") {
+                return Err(err("regex matches the empty string".into()));
+            }
+            (Pattern::Regex(compiled), re.to_lowercase())
+        } else {
+            if body.chars().any(char::is_control) {
+                return Err(err("control character in phrase".into()));
+            }
+            let phrase = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            (Pattern::Phrase(phrase.clone()), phrase.to_lowercase())
+        };
+        entries.push(Entry {
+            pattern,
+            canonical: canonical.unwrap_or(fallback),
+            line,
+        });
+    }
+    Ok(entries)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with('^'))
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_blank_lines_and_phrases() {
+        let e = parse_lexicon("x.txt", "# head\n\n  rather not  \nbro => brother\n").unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].canonical, "rather not");
+        assert_eq!(e[0].line, 3);
+        assert_eq!(e[1].canonical, "brother");
+    }
+
+    #[test]
+    fn bad_regex_names_file_and_line() {
+        let err = parse_lexicon("lexicons/a/b.txt", "ok\nre:(unclosed\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err
+            .to_string()
+            .starts_with("lexicons/a/b.txt:2: invalid regex"));
+    }
+
+    #[test]
+    fn empty_matching_regex_is_rejected() {
+        assert!(parse_lexicon("f", "re:a*").is_err());
+    }
+}

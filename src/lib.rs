@@ -1,0 +1,182 @@
+//! circlescan: from CRM meeting notes to the people in each client's circle
+//! of influence and the moments to ask for (or hold off on) an introduction.
+//!
+//! `scan` is the one place the stages meet:
+//! paths -read-> RawNote -notes-> Note -detect-> Findings -rules-> verdict
+//! -aggregate-> Tables. Each file is read and analysed in parallel; results
+//! are collected in input order, so output never depends on thread timing.
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+#![warn(missing_docs)]
+
+pub mod aggregate;
+pub mod cli;
+pub mod config;
+pub mod detect;
+pub mod diag;
+pub mod lexicon;
+pub mod model;
+pub mod notes;
+pub mod read;
+pub mod rules;
+pub mod write;
+
+use std::io::Read;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use aggregate::{Evidence, NoteRecord};
+use config::{Config, Fatal};
+use detect::Detector;
+use diag::Diagnostic;
+use model::Tables;
+use read::walk::{expand_paths, Input};
+use read::{read_bytes, FileResult};
+
+/// The result of a scan.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Both tables, sorted.
+    pub tables: Tables,
+    /// Problems with the inputs, sorted by path and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Notes read.
+    pub notes: usize,
+    /// Input files read.
+    pub files: usize,
+}
+
+/// Scans every input of `cfg` into tables.
+pub fn scan(cfg: &Config) -> Result<Scan, Fatal> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| scan_in_pool(cfg))
+}
+
+fn scan_in_pool(cfg: &Config) -> Result<Scan, Fatal> {
+    let stdin = cfg.paths.iter().any(|p| p.as_os_str() == "-");
+    let others: Vec<std::path::PathBuf> = cfg
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let (mut inputs, mut diagnostics) = expand_paths(&others);
+    if let Some(format) = cfg.input_format {
+        for i in &mut inputs {
+            i.format = format;
+        }
+    }
+    let detector = Detector {
+        matcher: &cfg.matcher,
+        roster: &cfg.roster,
+    };
+    let mut per_file: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = inputs
+        .par_iter()
+        .map(|input| {
+            let result = read_input(input, cfg);
+            analyse_file(result, &detector)
+        })
+        .collect();
+    if stdin {
+        let mut bytes = Vec::new();
+        let path: Arc<str> = Arc::from("-");
+        let result = match std::io::stdin().read_to_end(&mut bytes) {
+            Ok(_) => read_bytes(
+                &path,
+                cfg.input_format.unwrap_or(read::Format::Text),
+                &bytes,
+                &cfg.columns,
+            ),
+            Err(e) => FileResult {
+                notes: Vec::new(),
+                diagnostics: vec![Diagnostic::error(
+                    "-",
+                    0,
+                    format!("cannot read standard input: {e}"),
+                )],
+            },
+        };
+        per_file.push(analyse_file(result, &detector));
+    }
+    let files = per_file.len();
+    let mut records = Vec::new();
+    for (recs, diags) in per_file {
+        records.extend(recs);
+        diagnostics.extend(diags);
+    }
+    diagnostics.sort();
+    let notes = records.len();
+    let tables = aggregate::build_tables(records);
+    Ok(Scan {
+        tables,
+        diagnostics,
+        notes,
+        files,
+    })
+}
+
+fn read_input(input: &Input, cfg: &Config) -> FileResult {
+    match std::fs::read(&*input.path) {
+        Ok(bytes) => read_bytes(&input.path, input.format, &bytes, &cfg.columns),
+        Err(e) => FileResult {
+            notes: Vec::new(),
+            diagnostics: vec![Diagnostic::error(
+                &input.path,
+                0,
+                format!("cannot read: {e}"),
+            )],
+        },
+    }
+}
+
+/// Runs the note stages over one file's notes.
+fn analyse_file(result: FileResult, detector: &Detector<'_>) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
+    let records = result
+        .notes
+        .into_par_iter()
+        .map(|raw| analyse_note(raw, detector))
+        .collect();
+    (records, result.diagnostics)
+}
+
+/// One note through notes -> detect -> rules, kept as a compact record.
+pub fn analyse_note(raw: read::RawNote, detector: &Detector<'_>) -> NoteRecord {
+    let note = notes::split_note(raw, detector.roster);
+    let findings = detector.detect(&note);
+    let verdict = rules::flag_note(&findings);
+    let evidence = |s: usize| Evidence {
+        text: note.sentence_text(s).to_string(),
+        line: note.sentences[s].line,
+    };
+    let flag_evidence = verdict
+        .flags
+        .iter()
+        .map(|f| f.sentences.iter().map(|&s| evidence(s)).collect())
+        .collect();
+    NoteRecord {
+        client: note.raw.client.clone(),
+        date: note.raw.date,
+        path: note.raw.path.clone(),
+        line: note.raw.line,
+        mentions: findings
+            .mentions
+            .iter()
+            .map(|m| (m.clone(), evidence(m.sentence)))
+            .collect(),
+        attributes: findings
+            .attributes
+            .iter()
+            .map(|a| (a.kind, a.mention, evidence(a.sentence)))
+            .collect(),
+        intro_forms: findings
+            .intro_forms
+            .iter()
+            .map(|f| (f.mention, f.step))
+            .collect(),
+        verdict,
+        flag_evidence,
+    }
+}

@@ -1,0 +1,345 @@
+//! RawNote -> Note: sentences with their speaker and source line.
+//!
+//! Input: a `RawNote` and the roster (client and team names). Output: a
+//! `Note` whose sentences are byte spans of the note text, each tagged with
+//! who speaks it (SPEC "Speakers"). It finds no people and judges nothing.
+use crate::read::RawNote;
+
+/// Who says a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// Prose: the advisor's account of the meeting.
+    Narration,
+    /// A transcript line labelled as the client.
+    Client,
+    /// A transcript line labelled as the advisor or the team.
+    Advisor,
+    /// A transcript line labelled with someone else's name.
+    Other,
+}
+
+/// One sentence of a note.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence {
+    /// Byte span in `Note::text`.
+    pub start: usize,
+    /// End of the span (exclusive).
+    pub end: usize,
+    /// 1-based line in the input file.
+    pub line: u32,
+    /// Who says it.
+    pub speaker: Speaker,
+}
+
+/// A note ready for detection.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The note as read.
+    pub raw: RawNote,
+    /// Its sentences in order.
+    pub sentences: Vec<Sentence>,
+}
+
+impl Note {
+    /// The text of sentence `i`.
+    pub fn sentence_text(&self, i: usize) -> &str {
+        let s = &self.sentences[i];
+        &self.raw.text[s.start..s.end]
+    }
+}
+
+/// Names that identify the two sides of a conversation.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    /// Team members' names, lowercased (full names and first names).
+    pub team: Vec<String>,
+}
+
+impl Roster {
+    /// Builds a roster from team names as given (`Dana Whitaker`).
+    pub fn new(team: &[String]) -> Self {
+        let mut names = Vec::new();
+        for t in team {
+            let t = t.trim().to_lowercase();
+            if t.is_empty() {
+                continue;
+            }
+            if let Some(first) = t.split_whitespace().next() {
+                names.push(first.to_string());
+            }
+            names.push(t);
+        }
+        names.sort();
+        names.dedup();
+        Roster { team: names }
+    }
+
+    /// Whether a name (full or first) belongs to the team.
+    pub fn is_team(&self, name: &str) -> bool {
+        let lower = name.trim().to_lowercase();
+        self.team.binary_search(&lower).is_ok()
+    }
+}
+
+const CLIENT_LABELS: [&str; 8] = [
+    "client", "c", "them", "prospect", "customer", "cl", "cust", "they",
+];
+const ADVISOR_LABELS: [&str; 12] = [
+    "you", "me", "i", "advisor", "adviser", "agent", "rep", "a", "adv", "us", "we", "planner",
+];
+
+/// Splits a transcript line `LABEL: words` (also `LABEL - words`) into the
+/// label's speaker and the offset where the words start.
+fn speaker_label(line: &str, client: &str, roster: &Roster) -> Option<(Speaker, usize)> {
+    let trimmed = line.trim_start_matches([' ', '\t', '-', '*', '•', '>']);
+    let lead = line.len() - trimmed.len();
+    let label_end = trimmed
+        .char_indices()
+        .take(32)
+        .find(|(_, c)| matches!(c, ':' | '-' | '–' | '—'))
+        .map(|(i, _)| i)?;
+    let sep = trimmed[label_end..].chars().next()?;
+    if sep != ':' && !trimmed[..label_end].ends_with(' ') {
+        return None;
+    }
+    let label = trimmed[..label_end].trim().trim_matches('*').trim();
+    if label.is_empty() || label.split_whitespace().count() > 3 {
+        return None;
+    }
+    if !label
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\''))
+    {
+        return None;
+    }
+    let words_at = lead + label_end + sep.len_utf8();
+    let rest = &line[words_at..];
+    let words_at = words_at + (rest.len() - rest.trim_start().len());
+    let lower = label.to_lowercase();
+    let client_lower = client.to_lowercase();
+    let client_first = client_lower.split_whitespace().next().unwrap_or("");
+    let client_last = client_lower.split_whitespace().last().unwrap_or("");
+    let speaker = if CLIENT_LABELS.contains(&lower.as_str())
+        || lower == client_lower
+        || lower == client_first
+        || lower == client_last
+        || lower.trim_start_matches(['m', 'r', 's', '.', ' ']) == client_last
+    {
+        Speaker::Client
+    } else if ADVISOR_LABELS.contains(&lower.as_str()) || roster.is_team(&lower) {
+        Speaker::Advisor
+    } else if sep == ':'
+        && label.chars().next().is_some_and(char::is_uppercase)
+        && label.split_whitespace().count() <= 2
+        && !matches!(
+            lower.as_str(),
+            "next steps"
+                | "note"
+                | "notes"
+                | "subject"
+                | "re"
+                | "fyi"
+                | "todo"
+                | "action items"
+                | "summary"
+                | "update"
+                | "ps"
+                | "nb"
+        )
+        && rest.trim().len() > 1
+    {
+        Speaker::Other
+    } else {
+        return None;
+    };
+    Some((speaker, words_at))
+}
+
+const ABBREVIATIONS: [&str; 24] = [
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "inc",
+    "co", "no", "approx", "prof", "mt", "ft", "ave", "dept", "est", "corp",
+];
+
+/// Splits a note into sentences with speakers and lines.
+pub fn split_note(raw: RawNote, roster: &Roster) -> Note {
+    let text = raw.text.as_str();
+    let mut sentences = Vec::new();
+    let mut line_no = raw.line;
+    let mut offset = 0usize;
+    let mut para: Option<(usize, u32, Speaker)> = None; // start, line, speaker
+    let mut prev_line_end_punct = true;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim();
+        let label = speaker_label(content, &raw.client, roster);
+        let bullet = trimmed.starts_with(['-', '*', '•']) && label.is_none();
+        let starts_lower = trimmed.chars().next().is_some_and(char::is_lowercase);
+        let continues = para.is_some()
+            && !trimmed.is_empty()
+            && label.is_none()
+            && !bullet
+            && !prev_line_end_punct
+            && starts_lower;
+        if !continues {
+            if let Some((start, l, speaker)) = para.take() {
+                split_paragraph(text, start, offset, l, speaker, &mut sentences);
+            }
+            if !trimmed.is_empty() {
+                let (speaker, skip) = label.unwrap_or((Speaker::Narration, 0));
+                let lead = content.len() - content.trim_start().len();
+                para = Some((offset + skip.max(lead), line_no, speaker));
+            }
+        }
+        prev_line_end_punct = trimmed.ends_with(['.', '!', '?', ':', ';', '"', '”', ')']);
+        offset += line.len();
+        line_no = line_no.saturating_add(1);
+    }
+    if let Some((start, l, speaker)) = para.take() {
+        split_paragraph(text, start, text.len(), l, speaker, &mut sentences);
+    }
+    Note { raw, sentences }
+}
+
+fn split_paragraph(
+    text: &str,
+    start: usize,
+    end: usize,
+    line: u32,
+    speaker: Speaker,
+    out: &mut Vec<Sentence>,
+) {
+    let para = &text[start..end];
+    let bytes = para.as_bytes();
+    let mut s_start = 0usize;
+    let mut s_line = line;
+    let mut i = 0usize;
+    let mut newlines = 0u32;
+    let push = |a: usize, b: usize, l: u32, out: &mut Vec<Sentence>| {
+        let piece = &para[a..b];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if piece.trim().chars().any(char::is_alphanumeric) {
+            out.push(Sentence {
+                start: start + a + lead,
+                end: start + b - trail,
+                line: l,
+                speaker,
+            });
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            newlines += 1;
+        }
+        if matches!(b, b'.' | b'!' | b'?') {
+            // Run of terminal punctuation and closing quotes.
+            let mut j = i + 1;
+            while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')') {
+                j += 1;
+            }
+            // Curly closing quote.
+            if para[j..].starts_with('”') || para[j..].starts_with('’') {
+                j += 3;
+            }
+            let next_ws = j >= bytes.len() || bytes[j].is_ascii_whitespace();
+            if next_ws && !(b == b'.' && is_abbreviation(&para[s_start..i])) {
+                let mut k = j;
+                while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                let next_ok = k >= bytes.len()
+                    || para[k..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_lowercase() || b != b'.');
+                if next_ok {
+                    push(s_start, j, s_line, out);
+                    // Count newlines up to the next sentence start.
+                    newlines += bytes[i + 1..k].iter().filter(|&&c| c == b'\n').count() as u32;
+                    s_start = k;
+                    s_line = line + newlines;
+                    i = k;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    push(s_start, bytes.len(), s_line, out);
+}
+
+/// Whether the text before a period ends in an abbreviation or an initial.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // "J." as an initial, "U.S." as an acronym.
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() == 1 && letters[0].is_uppercase() || word.contains('.') && word.len() <= 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn note(text: &str) -> Note {
+        let raw = RawNote {
+            path: Arc::from("t.md"),
+            line: 10,
+            client: "Kevin Ashworth".into(),
+            date: None,
+            author: None,
+            text: text.into(),
+        };
+        split_note(raw, &Roster::new(&["Owen Castillo".to_string()]))
+    }
+
+    fn texts(n: &Note) -> Vec<String> {
+        (0..n.sentences.len())
+            .map(|i| n.sentence_text(i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn sentences_split_on_punctuation_but_not_titles() {
+        let n = note("Dr. Patel called. He asked about fees! Then Mrs. Okafor left.");
+        assert_eq!(
+            texts(&n),
+            [
+                "Dr. Patel called.",
+                "He asked about fees!",
+                "Then Mrs. Okafor left."
+            ]
+        );
+    }
+
+    #[test]
+    fn transcript_labels_set_speakers_and_lines() {
+        let n = note("Intro line.\n\nOWEN: Would you introduce me?\nKEVIN: If I think of anyone, I'll let you know.\nCLIENT: No.\n");
+        let speakers: Vec<Speaker> = n.sentences.iter().map(|s| s.speaker).collect();
+        assert_eq!(
+            speakers,
+            [
+                Speaker::Narration,
+                Speaker::Advisor,
+                Speaker::Client,
+                Speaker::Client
+            ]
+        );
+        assert_eq!(n.sentence_text(1), "Would you introduce me?");
+        assert_eq!(n.sentences[2].line, 13);
+    }
+
+    #[test]
+    fn next_steps_is_not_a_speaker() {
+        let n = note("Next steps: send the forms.");
+        assert_eq!(n.sentences[0].speaker, Speaker::Narration);
+    }
+}

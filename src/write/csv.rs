@@ -1,0 +1,142 @@
+//! CSV rendering: header, `yes`/`no`, RFC 4180 quoting, and the formula
+//! guard that keeps spreadsheets from running a cell.
+use crate::model::{CandidateRow, FlagRow};
+
+/// Header of `candidates.csv`, SPEC order.
+pub const CANDIDATE_HEADER: [&str; 16] = [
+    "client",
+    "person",
+    "relationship",
+    "circle",
+    "need",
+    "need_evidence",
+    "interest",
+    "readiness",
+    "next_step",
+    "client_flag",
+    "mentions",
+    "first_seen",
+    "last_seen",
+    "score",
+    "evidence",
+    "source",
+];
+/// Header of `flags.csv`, SPEC order.
+pub const FLAG_HEADER: [&str; 7] = [
+    "client",
+    "date",
+    "flag",
+    "objections",
+    "reason",
+    "evidence",
+    "source",
+];
+
+/// Cell text safe for spreadsheets: control characters dropped, and a
+/// leading `=`, `+`, `-`, `@`, tab, CR or LF defused with `'`.
+pub fn guard_cell(value: &str, guard: bool) -> String {
+    let clean: String = value
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'))
+        .collect();
+    if guard && clean.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{clean}")
+    } else {
+        clean
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn render<const N: usize>(
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+    guard: bool,
+    bom: bool,
+) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if bom {
+        buf.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf);
+    w.write_record(header)
+        .expect("writing to memory cannot fail");
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| guard_cell(c, guard)).collect();
+        w.write_record(&cells)
+            .expect("writing to memory cannot fail");
+    }
+    w.into_inner().expect("flushing memory cannot fail")
+}
+
+/// `candidates.csv` bytes.
+pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> {
+    render(
+        CANDIDATE_HEADER,
+        rows.iter().map(|r| {
+            [
+                r.client.clone(),
+                r.person.clone(),
+                r.relationship.clone(),
+                r.circle.as_str().to_string(),
+                yes_no(r.need).to_string(),
+                r.need_evidence.clone(),
+                yes_no(r.interest).to_string(),
+                r.readiness.as_str().to_string(),
+                r.next_step.as_str().to_string(),
+                r.client_flag.map(|f| f.as_str()).unwrap_or("").to_string(),
+                r.mentions.to_string(),
+                r.first_seen.clone(),
+                r.last_seen.clone(),
+                r.score.to_string(),
+                r.evidence.clone(),
+                r.source.clone(),
+            ]
+        }),
+        guard,
+        bom,
+    )
+}
+
+/// `flags.csv` bytes.
+pub fn flags_csv(rows: &[FlagRow], guard: bool, bom: bool) -> Vec<u8> {
+    render(
+        FLAG_HEADER,
+        rows.iter().map(|r| {
+            [
+                r.client.clone(),
+                r.date.clone(),
+                r.flag.as_str().to_string(),
+                r.objections.to_string(),
+                r.reason.clone(),
+                r.evidence.clone(),
+                r.source.clone(),
+            ]
+        }),
+        guard,
+        bom,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_controls_removed() {
+        assert_eq!(guard_cell("=HYPERLINK(\"x\")", true), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard_cell("@SUM(A1)", true), "'@SUM(A1)");
+        assert_eq!(guard_cell("+1-555", true), "'+1-555");
+        assert_eq!(guard_cell("-2", false), "-2");
+        assert_eq!(guard_cell("a\u{7}b", true), "ab");
+        assert_eq!(guard_cell("Tom", true), "Tom");
+    }
+}

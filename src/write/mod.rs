@@ -1,0 +1,125 @@
+//! Writing both tables: rendered in memory, written to temporary files in
+//! the output folder, and renamed into place only when both are complete
+//! (SPEC "Outputs": whole or not at all).
+pub mod csv;
+pub mod json;
+pub mod review;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::Tables;
+
+/// Output formats of the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// A JSON array per table.
+    Json,
+    /// JSON Lines.
+    Jsonl,
+}
+
+impl OutputFormat {
+    /// File extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// How cells are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Table format.
+    pub format: OutputFormat,
+    /// Prefix formula-like CSV cells with `'`.
+    pub formula_guard: bool,
+    /// Start CSV files with a UTF-8 BOM.
+    pub bom: bool,
+}
+
+/// The bytes of `candidates.<ext>`.
+pub fn render_candidates(t: &Tables, o: RenderOptions) -> Vec<u8> {
+    match o.format {
+        OutputFormat::Csv => csv::candidates_csv(&t.candidates, o.formula_guard, o.bom),
+        OutputFormat::Json => json::to_json(&t.candidates),
+        OutputFormat::Jsonl => json::to_jsonl(&t.candidates),
+    }
+}
+
+/// The bytes of `flags.<ext>`.
+pub fn render_flags(t: &Tables, o: RenderOptions) -> Vec<u8> {
+    match o.format {
+        OutputFormat::Csv => csv::flags_csv(&t.flags, o.formula_guard, o.bom),
+        OutputFormat::Json => json::to_json(&t.flags),
+        OutputFormat::Jsonl => json::to_jsonl(&t.flags),
+    }
+}
+
+/// A failure to write the output folder.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The path that failed.
+    pub path: PathBuf,
+    /// The reason.
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: cannot write: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// Writes files into `dir` all or nothing: every file goes to a temporary
+/// beside its target, and only when all are written are they renamed.
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, WriteError> {
+    let err = |path: &Path, source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| err(dir, e))?;
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| err(&dir.join(name), e))?;
+        temps.push((tmp, dir.join(name)));
+    }
+    // Both complete: now rename into place. Temps not yet persisted are
+    // removed when dropped on failure.
+    let mut written = Vec::new();
+    for (tmp, target) in temps {
+        tmp.persist(&target).map_err(|e| err(&target, e.error))?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+/// Writes both tables into `dir` in the chosen format.
+pub fn write_tables(
+    dir: &Path,
+    tables: &Tables,
+    o: RenderOptions,
+) -> Result<Vec<PathBuf>, WriteError> {
+    let ext = o.format.ext();
+    write_files(
+        dir,
+        &[
+            (format!("candidates.{ext}"), render_candidates(tables, o)),
+            (format!("flags.{ext}"), render_flags(tables, o)),
+        ],
+    )
+}
