@@ -26,8 +26,8 @@ pub struct Refs {
 
 impl Refs {
     /// The subject of the clause holding `pos`: the first referent between
-    /// the clause start and `pos`; failing that, the first referent of the
-    /// sentence before `pos` (a clause sharing the sentence's subject).
+    /// the clause start and `pos`; failing that, the nearest referent before
+    /// `pos` (a clause that shares an earlier subject: `Ken ..., and is worried`).
     pub fn subject_at(&self, sentence: usize, pos: usize) -> Option<Referent> {
         let toks = &self.tokens[sentence];
         let clause_start = self.breaks[sentence]
@@ -38,7 +38,7 @@ impl Refs {
             .unwrap_or(0);
         toks.iter()
             .find(|t| t.pos >= clause_start && t.pos < pos)
-            .or_else(|| toks.iter().find(|t| t.pos < pos))
+            .or_else(|| toks.iter().rev().find(|t| t.pos < pos))
             .map(|t| t.referent)
     }
 
@@ -53,7 +53,7 @@ impl Refs {
     }
 }
 
-/// Byte offsets in sentence `s` where a clause starts: after `;`, `:`, and
+/// Byte offsets in sentence `s` where a clause starts: after `,`, `;`, `:`, and
 /// after reporting verbs and conjunctions listed in `lexicons/clauses/`.
 pub fn find_breaks(det: &Detector<'_>, note: &Note, s: usize) -> Vec<usize> {
     let sent = note.sentences[s];
@@ -65,7 +65,7 @@ pub fn find_breaks(det: &Detector<'_>, note: &Note, s: usize) -> Vec<usize> {
         .map(|h| sent.start + h.end)
         .collect();
     for (i, c) in text.char_indices() {
-        if matches!(c, ';' | ':' | '—' | '(' | ')') {
+        if matches!(c, ';' | ':' | '—' | '(' | ')' | ',') {
             breaks.push(sent.start + i + c.len_utf8());
         }
     }

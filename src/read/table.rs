@@ -250,8 +250,11 @@ pub fn read_table(
         }
     }
     if header_tries == 0 {
-        out.diagnostics
-            .push(Diagnostic::warning(path, 0, "empty file: no header and no rows"));
+        out.diagnostics.push(Diagnostic::warning(
+            path,
+            0,
+            "empty file: no header and no rows",
+        ));
     } else if picked.is_none() {
         if let Some((line, why)) = first_problem {
             out.diagnostics.push(Diagnostic::error(path, line, why));
