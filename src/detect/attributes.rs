@@ -20,7 +20,13 @@ pub fn attribute(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Finding
         ] {
             for hit in det.matcher.find(group, text) {
                 let pos = sent.start + hit.start;
-                if let Some(Referent::Person(mention)) = refs.subject_at(s, pos) {
+                // Nobody asks for their own card: when the clause's subject
+                // is the advisor, the sentence's subject is meant.
+                let subject = match refs.subject_at(s, pos) {
+                    Some(Referent::Advisor) => refs.tokens[s].first().map(|t| t.referent),
+                    other => other,
+                };
+                if let Some(Referent::Person(mention)) = subject {
                     out.attributes.push(Attribute {
                         kind,
                         mention,

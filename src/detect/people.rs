@@ -44,6 +44,9 @@ struct Rel {
     circle: Circle,
     has_det: bool,
     definite: bool,
+    /// `a colleague`: unless tied to a name or followed by `who`, it
+    /// describes someone (`Alan is a dentist`) rather than naming a person.
+    indefinite: bool,
     owner: Option<String>,
     bound_to: Option<usize>,
     someone: bool,
@@ -122,7 +125,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
             let usable = if r.circle == Circle::Community {
                 r.someone
             } else {
-                r.has_det || r.first == 0
+                (r.has_det && !r.indefinite) || r.first == 0
             };
             if !usable {
                 continue;
@@ -152,11 +155,12 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
         for (ti, t) in toks.iter().enumerate() {
             let lower = t.text.to_lowercase();
             let referent = match (lower.as_str(), sent.speaker) {
-                ("i" | "me" | "we" | "us", Speaker::Client) => Some(Referent::Client),
+                // Object pronouns (me, us) are never a clause's subject.
+                ("i" | "we", Speaker::Client) => Some(Referent::Client),
                 ("you", Speaker::Client) => Some(Referent::Advisor),
-                ("i" | "we" | "me" | "us", _) => Some(Referent::Advisor),
+                ("i" | "we", _) => Some(Referent::Advisor),
                 ("you", _) => Some(Referent::Client),
-                ("who", _) => antecedent(&tokens, &toks, ti),
+                ("who" | "whose", _) => antecedent(&tokens, &toks, ti),
                 ("he" | "she" | "they", _) => {
                     let earlier = tokens
                         .iter()
@@ -219,11 +223,11 @@ fn relationship_text(r: &Rel) -> String {
 
 /// `who` refers to the referent just before it (`Dave Holcomb, who`).
 fn antecedent(tokens: &[RefTok], toks: &[Tok<'_>], ti: usize) -> Option<Referent> {
-    let window_start = toks[ti.saturating_sub(3)].start;
+    let window_start = toks[ti.saturating_sub(4)].start;
     tokens
         .iter()
-        .rev()
-        .find(|r| r.pos < toks[ti].start && r.pos >= window_start.saturating_sub(40))
+        .filter(|r| r.pos < toks[ti].start && r.pos >= window_start)
+        .max_by_key(|r| r.pos)
         .map(|r| r.referent)
 }
 
@@ -232,8 +236,10 @@ fn is_cap(word: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
-    // "CPA", "IRA": acronyms are not names.
-    first.is_uppercase() && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
+    // "CPA", "IRA": acronyms are not names; nor is "I".
+    first.is_uppercase()
+        && word != "I"
+        && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
 }
 
 fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<NameSpan> {
@@ -291,7 +297,8 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
             }
             break;
         }
-        if words.is_empty() || (title && words.len() == 1) {
+        let lone_letter = words.len() == 1 && words[0].chars().count() == 1;
+        if words.is_empty() || (title && words.len() == 1) || lone_letter {
             i = j.max(i + 1);
             continue;
         }
@@ -305,6 +312,10 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
+        if m.has_word("names/not_names", &text) {
+            i = j.max(i + 1);
+            continue;
+        }
         let class = if m.has_word("names/public_figures", &text) {
             NameClass::Public
         } else if !bare.is_empty() && bare.iter().all(|w| client.contains(w)) {
@@ -351,6 +362,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
         // Look back over up to two adjectives for a determiner or "Tom's".
         let mut has_det = false;
         let mut definite = false;
+        let mut indefinite = false;
         let mut owner = None;
         let mut someone = false;
         let mut k = first;
@@ -379,6 +391,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
             if DETERMINERS.contains(&lower.as_str()) {
                 has_det = true;
                 definite = lower == "the";
+                indefinite = matches!(lower.as_str(), "a" | "an" | "another");
                 break;
             }
             let (stem, poss) = strip_possessive(w);
@@ -428,6 +441,10 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
             circle,
             has_det,
             definite,
+            indefinite: indefinite
+                && !toks
+                    .get(last + 1)
+                    .is_some_and(|t| matches!(t.text, "who" | "whose" | "named" | "called" | "of")),
             owner,
             bound_to: None,
             someone,
@@ -459,8 +476,20 @@ fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
                 break;
             }
             let w = toks[j].text;
-            let lower_word = w.chars().all(|c| c.is_lowercase() || c == '-' || c == '\'');
-            if !(w == "," || lower_word)
+            // "Her husband is Rafael, an electrician."
+            if hops == 0 && matches!(w, "is" | "was") {
+                if let Some(ni) = names.iter().position(|n| n.first == j + 1) {
+                    let after = toks.get(names[ni].last + 1).map_or(".", |t| t.text);
+                    if free(names, ni) && matches!(after, "," | "." | ";" | "and") {
+                        target = Some(ni);
+                    }
+                }
+                break;
+            }
+            let plain_word = w
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+            if !(w == "," || plain_word)
                 || matches!(w, "who" | "and" | "is" | "was" | "has" | "had")
             {
                 break;
@@ -503,8 +532,10 @@ fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
             }
         }
         // A community word with one free name in the sentence.
-        if target.is_none() && rels[ri].circle == Circle::Community && !rels[ri].has_det {
-            let free_names: Vec<usize> = (0..names.len()).filter(|&i| free(names, i)).collect();
+        if target.is_none() && rels[ri].circle == Circle::Community {
+            let free_names: Vec<usize> = (0..names.len())
+                .filter(|&i| free(names, i) && names[i].class == NameClass::Given)
+                .collect();
             if free_names.len() == 1 {
                 target = Some(free_names[0]);
             }
@@ -560,6 +591,9 @@ fn mark_exclusions(
             // "her late husband, Ron": only the person right after it.
             let reach = first.start + hit.end + 24;
             persons.iter().find(|(p, _)| *p > pos && *p <= reach)
+        } else if kind == Exclusion::Minor {
+            // "her teenage son", "his son, a toddler": words beside the mention.
+            persons.iter().find(|(p, _)| p.abs_diff(pos) <= 24)
         } else {
             persons
                 .iter()
