@@ -13,6 +13,8 @@ pub struct RefTok {
     pub pos: usize,
     /// Who it refers to.
     pub referent: Referent,
+    /// A pronoun resolved from the previous sentence, not this one.
+    pub carried: bool,
 }
 
 /// Referents and clause breaks of every sentence of a note.
@@ -29,6 +31,11 @@ impl Refs {
     /// the clause start and `pos`; failing that, the nearest referent before
     /// `pos` (a clause that shares an earlier subject: `Ken ..., and is worried`).
     pub fn subject_at(&self, sentence: usize, pos: usize) -> Option<Referent> {
+        self.subject_tok_at(sentence, pos).map(|t| t.referent)
+    }
+
+    /// Like `subject_at`, with the token itself.
+    pub fn subject_tok_at(&self, sentence: usize, pos: usize) -> Option<RefTok> {
         let toks = &self.tokens[sentence];
         let clause_start = self.breaks[sentence]
             .iter()
@@ -39,7 +46,7 @@ impl Refs {
         toks.iter()
             .find(|t| t.pos >= clause_start && t.pos < pos)
             .or_else(|| toks.iter().rev().find(|t| t.pos < pos))
-            .map(|t| t.referent)
+            .copied()
     }
 
     /// Every person referred to in a sentence.

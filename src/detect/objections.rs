@@ -47,10 +47,16 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
         Speaker::Client => Side::Client,
         Speaker::Advisor => Side::Advisor,
         Speaker::Other => Side::Other,
-        Speaker::Narration => match refs.subject_at(s, pos) {
-            None | Some(Referent::Client) => Side::Client,
-            Some(Referent::Advisor) => Side::Advisor,
-            Some(Referent::Person(_) | Referent::Outsider) => Side::Other,
+        Speaker::Narration => match refs.subject_tok_at(s, pos) {
+            None => Side::Client,
+            Some(t) => match t.referent {
+                Referent::Client => Side::Client,
+                Referent::Advisor => Side::Advisor,
+                // A sentence-initial "he"/"she" in an advisor's note is the
+                // client unless this sentence names someone else.
+                Referent::Person(_) if t.carried => Side::Client,
+                Referent::Person(_) | Referent::Outsider => Side::Other,
+            },
         },
     }
 }

@@ -63,6 +63,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
         .collect();
     let mut prev_subject: Option<Referent> = None;
     let mut prev_person: Option<usize> = None;
+    let mut prev_addressee: Option<Referent> = None;
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
@@ -119,7 +120,11 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                     Referent::Person(idx)
                 }
             };
-            tokens.push(RefTok { pos, referent });
+            tokens.push(RefTok {
+                pos,
+                referent,
+                carried: false,
+            });
         }
         for r in rels.iter().filter(|r| r.bound_to.is_none()) {
             let usable = if r.circle == Circle::Community {
@@ -149,11 +154,14 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
             tokens.push(RefTok {
                 pos: toks[r.first].start,
                 referent: Referent::Person(idx),
+                carried: false,
             });
         }
         // Pronouns: resolved against this sentence, then the previous one.
+        let mut pronouns: Vec<(String, (Referent, bool))> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             let lower = t.text.to_lowercase();
+            let mut carried = false;
             let referent = match (lower.as_str(), sent.speaker) {
                 // Object pronouns (me, us) are never a clause's subject.
                 ("i" | "we", Speaker::Client) => Some(Referent::Client),
@@ -162,25 +170,50 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                 ("you", _) => Some(Referent::Client),
                 ("who" | "whose", _) => antecedent(&tokens, &toks, ti),
                 ("he" | "she" | "they", _) => {
+                    // The same pronoun earlier in the sentence means the same
+                    // person ("whether she ..., she went quiet"); otherwise
+                    // the nearest person before it ("Curtis said he").
+                    let same = pronouns
+                        .iter()
+                        .rev()
+                        .find(|(w, _)| *w == lower)
+                        .map(|(_, r)| *r);
                     let earlier = tokens
                         .iter()
                         .filter(|r| r.pos < t.start)
-                        .find(|r| matches!(r.referent, Referent::Client | Referent::Person(_)));
-                    match earlier {
-                        Some(r) => Some(r.referent),
-                        None => Some(match prev_subject {
-                            Some(Referent::Person(i)) => Referent::Person(i),
-                            Some(Referent::Client) => Referent::Client,
-                            _ => prev_person.map_or(Referent::Client, Referent::Person),
-                        }),
+                        .filter(|r| matches!(r.referent, Referent::Client | Referent::Person(_)))
+                        .max_by_key(|r| r.pos)
+                        .map(|r| (r.referent, r.carried));
+                    match same.or(earlier) {
+                        Some((r, was_carried)) => {
+                            carried = was_carried;
+                            Some(r)
+                        }
+                        None => {
+                            carried = true;
+                            Some(match prev_subject {
+                                Some(Referent::Person(i)) => Referent::Person(i),
+                                Some(Referent::Client) => Referent::Client,
+                                // "I asked Douglas whether... He told me": the
+                                // one the advisor spoke to.
+                                Some(Referent::Advisor) => {
+                                    prev_addressee.unwrap_or(Referent::Client)
+                                }
+                                _ => prev_person.map_or(Referent::Client, Referent::Person),
+                            })
+                        }
                     }
                 }
                 _ => None,
             };
             if let Some(referent) = referent {
+                if matches!(lower.as_str(), "he" | "she" | "they") {
+                    pronouns.push((lower.clone(), (referent, carried)));
+                }
                 tokens.push(RefTok {
                     pos: t.start,
                     referent,
+                    carried,
                 });
             }
         }
@@ -198,6 +231,11 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
             prev_subject = tokens
                 .iter()
                 .find(|r| !matches!(r.referent, Referent::Outsider))
+                .map(|r| r.referent);
+            prev_addressee = tokens
+                .iter()
+                .skip_while(|r| r.referent == Referent::Advisor)
+                .find(|r| matches!(r.referent, Referent::Client | Referent::Person(_)))
                 .map(|r| r.referent);
             prev_person = tokens.iter().rev().find_map(|r| match r.referent {
                 Referent::Person(i) => Some(i),
