@@ -26,13 +26,20 @@ pub fn find_signals(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Find
                     _ => continue,
                 };
                 let pos = sent.start + hit.start;
+                // Doubt is about other people by nature ("Chidi already has
+                // an advisor"): what counts is who said it.
+                let side = if category == "doubt" {
+                    speaker_side(det, note, refs, s, pos)
+                } else {
+                    side_of(note, refs, s, pos)
+                };
                 out.signals.push(Signal {
                     kind,
                     category: category.to_string(),
                     sentence: s,
                     start: pos,
                     phrase: text[hit.start..hit.end].to_string(),
-                    side: side_of(note, refs, s, pos),
+                    side,
                     negated: is_negated(det, note, sent.start, pos),
                 });
             }
@@ -58,6 +65,23 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
                 Referent::Person(_) | Referent::Outsider => Side::Other,
             },
         },
+    }
+}
+
+/// The side of whoever reports the words at `pos`: the subject before the
+/// last reporting verb (`He said ...`), else the clause's subject.
+fn speaker_side(det: &Detector<'_>, note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
+    let sent = note.sentences[s];
+    let before = &note.raw.text[sent.start..pos];
+    let verb = det
+        .matcher
+        .find("clauses", before)
+        .into_iter()
+        .filter(|h| det.matcher.kind(h.category) == "reporting")
+        .last();
+    match verb {
+        Some(h) => side_of(note, refs, s, sent.start + h.start),
+        None => side_of(note, refs, s, pos),
     }
 }
 
