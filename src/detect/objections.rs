@@ -76,9 +76,9 @@ fn speaker_side(det: &Detector<'_>, note: &Note, refs: &Refs, s: usize, pos: usi
     let verb = det
         .matcher
         .find("clauses", before)
-        .into_iter()
-        .filter(|h| det.matcher.kind(h.category) == "reporting")
-        .last();
+                .into_iter()
+        .rev()
+        .find(|h| det.matcher.kind(h.category) == "reporting");
     match verb {
         Some(h) => side_of(note, refs, s, sent.start + h.start),
         None => side_of(note, refs, s, pos),

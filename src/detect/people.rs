@@ -105,7 +105,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                         start: pos,
                         end: toks[n.last].end,
                         name: Some(n.text.clone()),
-                        relationship: rel.map(|r| relationship_text(r)),
+                        relationship: rel.map(relationship_text),
                         circle: Some(rel.map_or(Circle::Unknown, |r| {
                             if r.owner.is_some() {
                                 Circle::Unknown
@@ -493,6 +493,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
 
 /// Ties relationships to names: `her brother Tom`, `Dave, her neighbor`,
 /// `a colleague at the plant, Stan Wolski`, `Gordon, who sits on the board`.
+#[allow(clippy::needless_range_loop)] // rels[ri] is read and written while names is searched
 fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
     let free = |names: &[NameSpan], i: usize| {
         !names[i].bound && matches!(names[i].class, NameClass::Given | NameClass::Unsure)

@@ -45,7 +45,9 @@ impl Matcher {
     pub fn new(set: &LexiconSet) -> Result<Self, LexiconError> {
         let mut categories = Vec::new();
         let mut entries = Vec::new();
-        let mut by_group: BTreeMap<String, (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>)> =
+                // Per group: literal phrases, their entry ids, and the regexes.
+        type Parts = (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>);
+        let mut by_group: BTreeMap<String, Parts> =
             BTreeMap::new();
         let mut word_sets = HashMap::new();
         for (id, list) in set {
