@@ -76,7 +76,7 @@ fn speaker_side(det: &Detector<'_>, note: &Note, refs: &Refs, s: usize, pos: usi
     let verb = det
         .matcher
         .find("clauses", before)
-                .into_iter()
+        .into_iter()
         .rev()
         .find(|h| det.matcher.kind(h.category) == "reporting");
     match verb {
@@ -86,13 +86,15 @@ fn speaker_side(det: &Detector<'_>, note: &Note, refs: &Refs, s: usize, pos: usi
 }
 
 /// A negator among the (up to four) words just before the phrase, in the
-/// same stretch of text (no punctuation between): `no hesitation`,
+/// same stretch of text (no punctuation or `to` between): `no hesitation`,
 /// `did not object`, `not at all uncomfortable`.
 fn is_negated(det: &Detector<'_>, note: &Note, sentence_start: usize, pos: usize) -> bool {
     let toks = tokenize(&note.raw.text, sentence_start, pos);
     toks.iter()
         .rev()
         .take(4)
-        .take_while(|t| t.text.chars().any(char::is_alphanumeric))
+        // "does not want to put them on the spot": the negation belongs to
+        // the wanting, which is the objection itself; stop at "to".
+        .take_while(|t| t.text.chars().any(char::is_alphanumeric) && t.text != "to")
         .any(|t| det.matcher.has_word("negation/negators", t.text))
 }

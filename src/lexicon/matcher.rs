@@ -45,10 +45,9 @@ impl Matcher {
     pub fn new(set: &LexiconSet) -> Result<Self, LexiconError> {
         let mut categories = Vec::new();
         let mut entries = Vec::new();
-                // Per group: literal phrases, their entry ids, and the regexes.
+        // Per group: literal phrases, their entry ids, and the regexes.
         type Parts = (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>);
-        let mut by_group: BTreeMap<String, Parts> =
-            BTreeMap::new();
+        let mut by_group: BTreeMap<String, Parts> = BTreeMap::new();
         let mut word_sets = HashMap::new();
         for (id, list) in set {
             let cat = u16::try_from(categories.len()).map_err(|_| LexiconError {
