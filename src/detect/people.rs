@@ -631,8 +631,16 @@ fn mark_exclusions(
             let reach = first.start + hit.end + 24;
             persons.iter().find(|(p, _)| *p > pos && *p <= reach)
         } else if kind == Exclusion::Minor {
-            // "her teenage son", "his son, a toddler": words beside the mention.
-            persons.iter().find(|(p, _)| p.abs_diff(pos) <= 24)
+            // "her teenage son" (before it), "Max, who is in high school"
+            // (after it); "Luis had his first baby" is not about Luis's age.
+            if phrase.starts_with("in ") {
+                persons
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| *p < pos && pos - *p <= 40)
+            } else {
+                persons.iter().find(|(p, _)| *p > pos && *p - pos <= 24)
+            }
         } else {
             persons
                 .iter()
