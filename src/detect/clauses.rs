@@ -15,6 +15,8 @@ pub struct RefTok {
     pub referent: Referent,
     /// A pronoun resolved from the previous sentence, not this one.
     pub carried: bool,
+    /// A possessive inside a clause (`her mom's house`): never its subject.
+    pub modifier: bool,
 }
 
 /// Referents and clause breaks of every sentence of a note.
@@ -44,8 +46,8 @@ impl Refs {
             .max()
             .unwrap_or(0);
         toks.iter()
-            .find(|t| t.pos >= clause_start && t.pos < pos)
-            .or_else(|| toks.iter().rev().find(|t| t.pos < pos))
+            .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
+            .or_else(|| toks.iter().rev().find(|t| t.pos < pos && !t.modifier))
             .copied()
     }
 

@@ -43,6 +43,8 @@ struct Rel {
     canonical: String,
     circle: Circle,
     has_det: bool,
+    /// `his`/`her`/`their`: whose relative it is depends on who came before.
+    personal_det: bool,
     definite: bool,
     /// `a colleague`: unless tied to a name or followed by `who`, it
     /// describes someone (`Alan is a dentist`) rather than naming a person.
@@ -84,6 +86,24 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                     .any(|r| overlaps(n.first, n.last, r.first, r.last))
         });
         bind(&toks, &mut names, &mut rels);
+        // "Priscilla inherited her mom's house": after someone else's name,
+        // his/her is that person's, and the relative is theirs, not the client's.
+        for r in rels
+            .iter_mut()
+            .filter(|r| r.personal_det && r.owner.is_none())
+        {
+            let before = names
+                .iter()
+                .enumerate()
+                .filter(|(ni, n)| n.last < r.first && r.bound_to != Some(*ni))
+                .max_by_key(|(_, n)| n.last);
+            if let Some((_, n)) = before {
+                let person = matches!(n.class, NameClass::Given) || n.bound;
+                if person {
+                    r.owner = n.text.split_whitespace().next().map(str::to_string);
+                }
+            }
+        }
 
         // Mentions of this sentence, and referent tokens in text order.
         let mut tokens: Vec<RefTok> = Vec::new();
@@ -124,6 +144,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                 pos,
                 referent,
                 carried: false,
+                modifier: false,
             });
         }
         for r in rels.iter().filter(|r| r.bound_to.is_none()) {
@@ -151,10 +172,15 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                 definite: r.definite,
                 exclusion: None,
             });
+            let possessive = strip_possessive(toks[r.last].text).1
+                || toks
+                    .get(r.last + 1)
+                    .is_some_and(|t| t.text == "'s" || t.text == "’s");
             tokens.push(RefTok {
                 pos: toks[r.first].start,
                 referent: Referent::Person(idx),
                 carried: false,
+                modifier: possessive && r.first > 1,
             });
         }
         // Pronouns: resolved against this sentence, then the previous one.
@@ -214,6 +240,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
                     pos: t.start,
                     referent,
                     carried,
+                    modifier: false,
                 });
             }
         }
@@ -400,6 +427,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
         // Look back over up to two adjectives for a determiner or "Tom's".
         let mut has_det = false;
         let mut definite = false;
+        let mut personal_det = false;
         let mut indefinite = false;
         let mut owner = None;
         let mut someone = false;
@@ -429,6 +457,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
             if DETERMINERS.contains(&lower.as_str()) {
                 has_det = true;
                 definite = lower == "the";
+                personal_det = matches!(lower.as_str(), "his" | "her" | "their");
                 indefinite = matches!(lower.as_str(), "a" | "an" | "another");
                 break;
             }
@@ -478,6 +507,7 @@ fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>
             canonical: det.matcher.canonical(hit.entry).to_string(),
             circle,
             has_det,
+            personal_det,
             definite,
             indefinite: indefinite
                 && !toks
