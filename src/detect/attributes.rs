@@ -5,12 +5,18 @@
 //! A phrase whose subject is the client, the advisor or nobody is dropped:
 //! the client's own needs are not a person's.
 use super::clauses::Refs;
-use super::{Attribute, AttributeKind, Detector, Findings, IntroForm, Referent};
+use super::{Attribute, AttributeKind, Detector, Findings, IntroForm, Referent, Scanned};
 use crate::model::NextStep;
 use crate::notes::Note;
 
 /// Finds need and interest phrases and the introduction forms mentioned.
-pub fn attribute(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Findings) {
+pub fn attribute(
+    det: &Detector<'_>,
+    scan: &Scanned<'_>,
+    note: &Note,
+    refs: &Refs,
+    out: &mut Findings,
+) {
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let text = &note.raw.text[sent.start..sent.end];
@@ -18,7 +24,7 @@ pub fn attribute(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Finding
             ("needs", AttributeKind::Need),
             ("interest", AttributeKind::Interest),
         ] {
-            for hit in det.matcher.find(group, text) {
+            for hit in scan.within(group, sent.start, sent.end) {
                 let pos = sent.start + hit.start;
                 // Nobody asks for their own card: when the clause's subject
                 // is the advisor, the sentence's subject is meant.
@@ -36,7 +42,7 @@ pub fn attribute(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Finding
                 }
             }
         }
-        for hit in det.matcher.find("intro", text) {
+        for hit in scan.within("intro", sent.start, sent.end) {
             let Some(step) = NextStep::from_kind(det.matcher.kind(hit.category)) else {
                 continue;
             };

@@ -3,7 +3,7 @@
 //!
 //! Input: the referents `people` found and the note. Output: `Refs`, asked
 //! `subject_at(sentence, offset)`. It finds no people itself.
-use super::{Detector, Referent};
+use super::{Referent, Scanned};
 use crate::notes::Note;
 
 /// A token that refers to someone: a name, a relationship, a pronoun.
@@ -64,12 +64,11 @@ impl Refs {
 
 /// Byte offsets in sentence `s` where a clause starts: after `,`, `;`, `:`, and
 /// after reporting verbs and conjunctions listed in `lexicons/clauses/`.
-pub fn find_breaks(det: &Detector<'_>, note: &Note, s: usize) -> Vec<usize> {
+pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize) -> Vec<usize> {
     let sent = note.sentences[s];
     let text = &note.raw.text[sent.start..sent.end];
-    let mut breaks: Vec<usize> = det
-        .matcher
-        .find("clauses", text)
+    let mut breaks: Vec<usize> = scan
+        .within("clauses", sent.start, sent.end)
         .iter()
         .map(|h| sent.start + h.end)
         .collect();

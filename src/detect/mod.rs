@@ -9,6 +9,7 @@ pub mod clauses;
 pub mod objections;
 pub mod people;
 
+use crate::lexicon::matcher::TextHits;
 use crate::lexicon::Matcher;
 use crate::model::{Circle, NextStep};
 use crate::notes::{Note, Roster};
@@ -165,10 +166,33 @@ impl Detector<'_> {
     /// Detects every fact in a note.
     pub fn detect(&self, note: &Note) -> Findings {
         let mut findings = Findings::default();
-        let refs = people::find_people(self, note, &mut findings);
-        attributes::attribute(self, note, &refs, &mut findings);
-        objections::find_signals(self, note, &refs, &mut findings);
+        // One pass of the lexicons over the whole note; stages then take
+        // the hits of each sentence.
+        let hits = self.matcher.scan(&note.raw.text);
+        let scan = Scanned {
+            matcher: self.matcher,
+            hits,
+        };
+        let refs = people::find_people(self, &scan, note, &mut findings);
+        attributes::attribute(self, &scan, note, &refs, &mut findings);
+        objections::find_signals(self, &scan, note, &refs, &mut findings);
         findings
+    }
+}
+
+/// The lexicon hits of one note.
+pub struct Scanned<'a> {
+    matcher: &'a Matcher,
+    hits: TextHits,
+}
+
+impl Scanned<'_> {
+    /// Hits of `group` in `note.text[start..end]`, relative to `start`.
+    pub fn within(&self, group: &str, start: usize, end: usize) -> Vec<crate::lexicon::Hit> {
+        match self.matcher.group_id(group) {
+            Some(id) => self.hits.within(id, start, end),
+            None => Vec::new(),
+        }
     }
 }
 

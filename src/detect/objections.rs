@@ -4,16 +4,22 @@
 //! Input: a note and its referents. Output: `Signal`s. Counting them and
 //! raising flags is `rules`' job; this file only reports what was said.
 use super::clauses::Refs;
-use super::{tokenize, Detector, Findings, Referent, Side, Signal, SignalKind};
+use super::{tokenize, Detector, Findings, Referent, Scanned, Side, Signal, SignalKind};
 use crate::notes::{Note, Speaker};
 
 /// Finds every signal phrase in the note.
-pub fn find_signals(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Findings) {
+pub fn find_signals(
+    det: &Detector<'_>,
+    scan: &Scanned<'_>,
+    note: &Note,
+    refs: &Refs,
+    out: &mut Findings,
+) {
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let text = &note.raw.text[sent.start..sent.end];
         for group in ["objections", "cues", "moments"] {
-            for hit in det.matcher.find(group, text) {
+            for hit in scan.within(group, sent.start, sent.end) {
                 let category = det.matcher.kind(hit.category);
                 let kind = match (group, category) {
                     ("objections", _) => SignalKind::Objection,
@@ -29,7 +35,7 @@ pub fn find_signals(det: &Detector<'_>, note: &Note, refs: &Refs, out: &mut Find
                 // Doubt is about other people by nature ("Chidi already has
                 // an advisor"): what counts is who said it.
                 let side = if category == "doubt" {
-                    speaker_side(det, note, refs, s, pos)
+                    speaker_side(det, scan, note, refs, s, pos)
                 } else {
                     side_of(note, refs, s, pos)
                 };
@@ -70,12 +76,17 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
 
 /// The side of whoever reports the words at `pos`: the subject before the
 /// last reporting verb (`He said ...`), else the clause's subject.
-fn speaker_side(det: &Detector<'_>, note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
+fn speaker_side(
+    det: &Detector<'_>,
+    scan: &Scanned<'_>,
+    note: &Note,
+    refs: &Refs,
+    s: usize,
+    pos: usize,
+) -> Side {
     let sent = note.sentences[s];
-    let before = &note.raw.text[sent.start..pos];
-    let verb = det
-        .matcher
-        .find("clauses", before)
+    let verb = scan
+        .within("clauses", sent.start, pos)
         .into_iter()
         .rev()
         .find(|h| det.matcher.kind(h.category) == "reporting");

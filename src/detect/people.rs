@@ -5,7 +5,9 @@
 //! people marked, not dropped) and the `Refs` that later detectors use to
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
 use super::clauses::{find_breaks, RefTok, Refs};
-use super::{strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Tok};
+use super::{
+    strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
+};
 use crate::model::Circle;
 use crate::notes::{Note, Speaker};
 
@@ -55,7 +57,12 @@ struct Rel {
 }
 
 /// Finds every mention in the note; returns the referents per sentence.
-pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs {
+pub fn find_people(
+    det: &Detector<'_>,
+    scan: &Scanned<'_>,
+    note: &Note,
+    out: &mut Findings,
+) -> Refs {
     let mut refs = Refs::default();
     let client_words: Vec<String> = note
         .raw
@@ -69,9 +76,8 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
-        let text = &note.raw.text;
         let mut names = find_names(det, &toks, &client_words);
-        let mut rels = find_relationships(det, note, s, &toks);
+        let mut rels = find_relationships(det, scan, note, s, &toks);
         // A relationship word inside a given name loses ("Bishop"); an
         // unsure capitalised word that is a relationship is one ("Rotary").
         rels.retain(|r| {
@@ -247,7 +253,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
         tokens.sort_by_key(|r| r.pos);
         mark_exclusions(
             det,
-            text,
+            scan,
             &toks,
             &tokens,
             &mut out.mentions[first_mention..],
@@ -270,7 +276,7 @@ pub fn find_people(det: &Detector<'_>, note: &Note, out: &mut Findings) -> Refs 
             });
         }
         refs.tokens.push(tokens);
-        refs.breaks.push(find_breaks(det, note, s));
+        refs.breaks.push(find_breaks(scan, note, s));
     }
     refs
 }
@@ -407,11 +413,16 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
     spans
 }
 
-fn find_relationships(det: &Detector<'_>, note: &Note, s: usize, toks: &[Tok<'_>]) -> Vec<Rel> {
+fn find_relationships(
+    det: &Detector<'_>,
+    scan: &Scanned<'_>,
+    note: &Note,
+    s: usize,
+    toks: &[Tok<'_>],
+) -> Vec<Rel> {
     let sent = note.sentences[s];
-    let text = &note.raw.text[sent.start..sent.end];
     let mut rels = Vec::new();
-    for hit in det.matcher.find("people", text) {
+    for hit in scan.within("people", sent.start, sent.end) {
         let (start, end) = (sent.start + hit.start, sent.start + hit.end);
         let Some(first) = toks.iter().position(|t| t.end > start) else {
             continue;
@@ -626,7 +637,7 @@ impl Rel {
 /// sentence's mentions (`mentions` starts at global index `base`).
 fn mark_exclusions(
     det: &Detector<'_>,
-    text: &str,
+    scan: &Scanned<'_>,
     toks: &[Tok<'_>],
     refs: &[RefTok],
     mentions: &mut [Mention],
@@ -638,7 +649,6 @@ fn mark_exclusions(
     let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
         return;
     };
-    let sentence = &text[first.start..last.end];
     let persons: Vec<(usize, usize)> = refs
         .iter()
         .filter_map(|r| match r.referent {
@@ -646,7 +656,7 @@ fn mark_exclusions(
             _ => None,
         })
         .collect();
-    for hit in det.matcher.find("exclusions", sentence) {
+    for hit in scan.within("exclusions", first.start, last.end) {
         let pos = first.start + hit.start;
         let kind = match det.matcher.kind(hit.category) {
             "deceased" => Exclusion::Deceased,

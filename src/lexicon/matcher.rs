@@ -31,9 +31,49 @@ struct Group {
     regexes: Vec<(regex::Regex, u32)>,
 }
 
+/// Every hit of one text, per group: what `Matcher::scan` found in one pass.
+#[derive(Debug, Default)]
+pub struct TextHits {
+    /// Per group id (see `Matcher::group_id`), non-overlapping, in order.
+    by_group: Vec<Vec<Hit>>,
+}
+
+impl TextHits {
+    /// Hits of `group` lying wholly in `start..end`, offsets made relative
+    /// to `start`.
+    pub fn within(&self, group: usize, start: usize, end: usize) -> Vec<Hit> {
+        let Some(hits) = self.by_group.get(group) else {
+            return Vec::new();
+        };
+        let first = hits.partition_point(|h| h.start < start);
+        hits[first..]
+            .iter()
+            .take_while(|h| h.start < end)
+            .filter(|h| h.end <= end)
+            .map(|h| Hit {
+                start: h.start - start,
+                end: h.end - start,
+                ..*h
+            })
+            .collect()
+    }
+}
+
 /// All lexicons compiled for matching.
 pub struct Matcher {
     groups: HashMap<String, Group>,
+    /// Group names in id order, for `scan`.
+    group_names: Vec<String>,
+    /// Every phrase of the scanned groups in one automaton (overlapping
+    /// matches, so each group still gets its own leftmost-longest choice).
+    all_literals: Option<AhoCorasick>,
+    /// Pattern id of `all_literals` -> (group id, global entry index).
+    all_literal_entries: Vec<(usize, u32)>,
+    /// Every regex of the scanned groups, to find in one pass which ones
+    /// occur at all.
+    all_regexes: regex::RegexSet,
+    /// Index in `all_regexes` -> (group id, regex, global entry index).
+    all_regex_entries: Vec<(usize, regex::Regex, u32)>,
     categories: Vec<String>,
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
@@ -74,6 +114,45 @@ impl Matcher {
             word_sets.insert(id.clone(), words);
         }
         let mut groups = HashMap::new();
+        let mut group_names = Vec::new();
+        let mut all_phrases = Vec::new();
+        let mut all_literal_entries = Vec::new();
+        let mut all_regex_entries = Vec::new();
+        for (name, (phrases, literal_entries, regexes)) in &by_group {
+            // Name lists are looked up word by word, never scanned.
+            if SCAN_SKIPS.contains(&name.as_str()) {
+                continue;
+            }
+            let gid = group_names.len();
+            group_names.push(name.clone());
+            all_phrases.extend(phrases.iter().cloned());
+            all_literal_entries.extend(literal_entries.iter().map(|&e| (gid, e)));
+            all_regex_entries.extend(regexes.iter().map(|(r, e)| (gid, r.clone(), *e)));
+        }
+        let compile_error = |message: String| LexiconError {
+            path: "lexicons".into(),
+            line: 0,
+            message,
+        };
+        let all_literals = if all_phrases.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(&all_phrases)
+                    .map_err(|e| compile_error(format!("cannot compile phrases: {e}")))?,
+            )
+        };
+        let all_regexes =
+            regex::RegexSetBuilder::new(all_regex_entries.iter().map(|(_, r, _)| r.as_str()))
+                .case_insensitive(true)
+                .size_limit(1 << 26)
+                .dfa_size_limit(1 << 26)
+                .build()
+                .map_err(|e| compile_error(format!("cannot compile regexes: {e}")))?;
         for (name, (phrases, literal_entries, regexes)) in by_group {
             let literals = if phrases.is_empty() {
                 None
@@ -104,10 +183,49 @@ impl Matcher {
         }
         Ok(Matcher {
             groups,
+            group_names,
+            all_literals,
+            all_literal_entries,
+            all_regexes,
+            all_regex_entries,
             categories,
             entries,
             word_sets,
         })
+    }
+
+    /// The id of a scanned group, for `TextHits::within`.
+    pub fn group_id(&self, group: &str) -> Option<usize> {
+        self.group_names.iter().position(|g| g == group)
+    }
+
+    /// Every scanned group's hits in `text`, in one pass of one automaton
+    /// plus the few regexes that occur at all. Per group the hits are
+    /// leftmost-longest and non-overlapping, as `find` gives them.
+    pub fn scan(&self, text: &str) -> TextHits {
+        let mut by_group: Vec<Vec<Hit>> = vec![Vec::new(); self.group_names.len()];
+        if let Some(ac) = &self.all_literals {
+            for m in ac.find_overlapping_iter(text) {
+                if is_bounded(text, m.start(), m.end()) {
+                    let (gid, entry) = self.all_literal_entries[m.pattern().as_usize()];
+                    by_group[gid].push(self.hit(entry, m.start(), m.end()));
+                }
+            }
+        }
+        if !self.all_regex_entries.is_empty() {
+            for i in self.all_regexes.matches(text).iter() {
+                let (gid, re, entry) = &self.all_regex_entries[i];
+                for m in re.find_iter(text) {
+                    if m.start() < m.end() && is_bounded(text, m.start(), m.end()) {
+                        by_group[*gid].push(self.hit(*entry, m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        for hits in &mut by_group {
+            *hits = leftmost_longest(std::mem::take(hits));
+        }
+        TextHits { by_group }
     }
 
     /// Non-overlapping hits of a group's entries in `text`, in text order.
@@ -132,15 +250,7 @@ impl Matcher {
             }
         }
         if !g.regexes.is_empty() {
-            // Leftmost-longest across literals and regexes alike.
-            hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-            let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-            for h in hits {
-                if kept.last().is_none_or(|k| h.start >= k.end) {
-                    kept.push(h);
-                }
-            }
-            hits = kept;
+            hits = leftmost_longest(hits);
         }
         hits
     }
@@ -185,6 +295,27 @@ impl Matcher {
         }
         self.categories.iter().cloned().zip(counts).collect()
     }
+}
+
+/// Groups that are word lists, looked up one word at a time, not scanned.
+const SCAN_SKIPS: [&str; 1] = ["names"];
+
+/// Leftmost-longest across literals and regexes alike: sorted by start,
+/// longest first, then every hit overlapping a kept one dropped.
+fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(a.entry.cmp(&b.entry))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if kept.last().is_none_or(|k| h.start >= k.end) {
+            kept.push(h);
+        }
+    }
+    kept
 }
 
 /// A match stands alone as words: no letter or digit touches either end.
