@@ -130,20 +130,23 @@ pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
 /// The final order: a total order whose last key is unique enough that no
 /// two rows tie (STYLE §3).
 pub fn sort_tables(tables: &mut Tables) {
-    tables.candidates.sort_by(|a, b| {
-        client_key(&a.client)
-            .cmp(&client_key(&b.client))
-            .then(b.score.cmp(&a.score))
-            .then_with(|| a.person.cmp(&b.person))
-            .then_with(|| a.relationship.cmp(&b.relationship))
-            .then_with(|| a.source.cmp(&b.source))
+    // Keys computed once per row, not once per comparison.
+    tables.candidates.sort_by_cached_key(|r| {
+        (
+            client_key(&r.client),
+            std::cmp::Reverse(r.score),
+            r.person.clone(),
+            r.relationship.clone(),
+            r.source.clone(),
+        )
     });
-    tables.flags.sort_by(|a, b| {
-        client_key(&a.client)
-            .cmp(&client_key(&b.client))
-            .then_with(|| a.date.cmp(&b.date))
-            .then(a.flag.as_str().cmp(b.flag.as_str()))
-            .then_with(|| a.source.cmp(&b.source))
+    tables.flags.sort_by_cached_key(|r| {
+        (
+            client_key(&r.client),
+            r.date.clone(),
+            r.flag.as_str(),
+            r.source.clone(),
+        )
     });
 }
 

@@ -69,10 +69,7 @@ fn scan_in_pool(cfg: &Config) -> Result<Scan, Fatal> {
             i.format = format;
         }
     }
-    let detector = Detector {
-        matcher: &cfg.matcher,
-        roster: &cfg.roster,
-    };
+    let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let mut per_file: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = inputs
         .par_iter()
         .map(|input| {

@@ -9,7 +9,7 @@ pub mod clauses;
 pub mod objections;
 pub mod people;
 
-use crate::lexicon::matcher::TextHits;
+use crate::lexicon::matcher::{TextHits, WordSet};
 use crate::lexicon::Matcher;
 use crate::model::{Circle, NextStep};
 use crate::notes::{Note, Roster};
@@ -160,9 +160,41 @@ pub struct Detector<'a> {
     pub matcher: &'a Matcher,
     /// Team names.
     pub roster: &'a Roster,
+    /// The word lists looked up token by token, resolved once.
+    pub words: Words<'a>,
 }
 
-impl Detector<'_> {
+/// Word lists used token by token.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    /// `names/given`.
+    pub given: WordSet<'a>,
+    /// `names/not_names`.
+    pub not_names: WordSet<'a>,
+    /// `names/public_figures`.
+    pub public_figures: WordSet<'a>,
+    /// `names/titles`.
+    pub titles: WordSet<'a>,
+    /// `negation/negators`.
+    pub negators: WordSet<'a>,
+}
+
+impl<'a> Detector<'a> {
+    /// A detector over compiled lexicons and a roster.
+    pub fn new(matcher: &'a Matcher, roster: &'a Roster) -> Self {
+        Detector {
+            matcher,
+            roster,
+            words: Words {
+                given: matcher.word_set("names/given"),
+                not_names: matcher.word_set("names/not_names"),
+                public_figures: matcher.word_set("names/public_figures"),
+                titles: matcher.word_set("names/titles"),
+                negators: matcher.word_set("negation/negators"),
+            },
+        }
+    }
+
     /// Detects every fact in a note.
     pub fn detect(&self, note: &Note) -> Findings {
         let mut findings = Findings::default();

@@ -107,5 +107,5 @@ fn is_negated(det: &Detector<'_>, note: &Note, sentence_start: usize, pos: usize
         // "does not want to put them on the spot": the negation belongs to
         // the wanting, which is the objection itself; stop at "to".
         .take_while(|t| t.text.chars().any(char::is_alphanumeric) && t.text != "to")
-        .any(|t| det.matcher.has_word("negation/negators", t.text))
+        .any(|t| det.words.negators.contains(t.text))
 }

@@ -314,16 +314,16 @@ fn is_cap(word: &str) -> bool {
 }
 
 fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<NameSpan> {
-    let m = det.matcher;
+    let w = det.words;
     let mut spans = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        let is_title = m.has_word("names/titles", toks[i].text)
+        let is_title = w.titles.contains(toks[i].text)
             && toks
                 .get(i + 1)
                 .is_some_and(|t| t.text == "." || is_cap(t.text));
         if !is_cap(toks[i].text)
-            || (!is_title && m.has_word("names/not_names", strip_possessive(toks[i].text).0))
+            || (!is_title && w.not_names.contains(strip_possessive(toks[i].text).0))
         {
             i += 1;
             continue;
@@ -345,7 +345,7 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
                 continue;
             }
             let (stem, poss) = strip_possessive(t);
-            if is_cap(stem) && !m.has_word("names/not_names", stem) {
+            if is_cap(stem) && !w.not_names.contains(stem) {
                 words.push(stem);
                 j += 1;
                 if poss {
@@ -383,11 +383,11 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
-        if m.has_word("names/not_names", &text) {
+        if w.not_names.contains(&text) {
             i = j.max(i + 1);
             continue;
         }
-        let class = if m.has_word("names/public_figures", &text) {
+        let class = if w.public_figures.contains(&text) {
             NameClass::Public
         } else if !bare.is_empty() && bare.iter().all(|w| client.contains(w)) {
             NameClass::Client
@@ -395,7 +395,7 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
             || (bare.len() == 1 && det.roster.is_team(&bare[0]))
         {
             NameClass::Team
-        } else if title || m.has_word("names/given", words[0]) {
+        } else if title || w.given.contains(words[0]) {
             NameClass::Given
         } else {
             NameClass::Unsure

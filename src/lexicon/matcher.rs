@@ -4,7 +4,9 @@
 //! with its category and span, on word boundaries, non-overlapping
 //! (leftmost-longest). Literals of a group share one Aho-Corasick DFA; `re:`
 //! entries run only where their group occurs. It knows nothing of notes.
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -22,13 +24,6 @@ pub struct Hit {
     pub start: usize,
     /// End of the byte span (exclusive).
     pub end: usize,
-}
-
-struct Group {
-    literals: Option<AhoCorasick>,
-    /// Pattern id of `literals` -> global entry index.
-    literal_entries: Vec<u32>,
-    regexes: Vec<(regex::Regex, u32)>,
 }
 
 /// Every hit of one text, per group: what `Matcher::scan` found in one pass.
@@ -61,7 +56,6 @@ impl TextHits {
 
 /// All lexicons compiled for matching.
 pub struct Matcher {
-    groups: HashMap<String, Group>,
     /// Group names in id order, for `scan`.
     group_names: Vec<String>,
     /// Every phrase of the scanned groups in one automaton (overlapping
@@ -77,11 +71,35 @@ pub struct Matcher {
     categories: Vec<String>,
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
-    word_sets: HashMap<String, HashSet<String>>,
+    word_sets: HashMap<String, FxHashSet<String>>,
+}
+
+/// One category's literal entries, for word-by-word lookups.
+#[derive(Clone, Copy)]
+pub struct WordSet<'a>(Option<&'a FxHashSet<String>>);
+
+impl WordSet<'_> {
+    /// Whether the set holds `word`, case-insensitively.
+    pub fn contains(&self, word: &str) -> bool {
+        let Some(set) = self.0 else {
+            return false;
+        };
+        // Lowercase short ASCII words on the stack: this runs per token.
+        let mut buf = [0u8; 64];
+        if word.is_ascii() && word.len() <= buf.len() {
+            let b = &mut buf[..word.len()];
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).is_ok_and(|w| set.contains(w))
+        } else {
+            set.contains(&word.to_lowercase())
+        }
+    }
 }
 
 impl Matcher {
-    /// Builds one automaton per group (the first path component).
+    /// Builds the automaton and regex set of the scanned groups (a group is
+    /// the first path component of a category).
     pub fn new(set: &LexiconSet) -> Result<Self, LexiconError> {
         let mut categories = Vec::new();
         let mut entries = Vec::new();
@@ -98,7 +116,7 @@ impl Matcher {
             categories.push(id.clone());
             let group = id.split('/').next().unwrap_or(id).to_string();
             let slot = by_group.entry(group).or_default();
-            let mut words = HashSet::new();
+            let mut words = FxHashSet::default();
             for entry in list {
                 let idx = u32::try_from(entries.len()).expect("fewer than 4 billion entries");
                 entries.push((cat, entry.canonical.clone()));
@@ -113,21 +131,20 @@ impl Matcher {
             }
             word_sets.insert(id.clone(), words);
         }
-        let mut groups = HashMap::new();
         let mut group_names = Vec::new();
         let mut all_phrases = Vec::new();
         let mut all_literal_entries = Vec::new();
         let mut all_regex_entries = Vec::new();
-        for (name, (phrases, literal_entries, regexes)) in &by_group {
+        for (name, (phrases, literal_entries, regexes)) in by_group {
             // Name lists are looked up word by word, never scanned.
             if SCAN_SKIPS.contains(&name.as_str()) {
                 continue;
             }
             let gid = group_names.len();
-            group_names.push(name.clone());
-            all_phrases.extend(phrases.iter().cloned());
-            all_literal_entries.extend(literal_entries.iter().map(|&e| (gid, e)));
-            all_regex_entries.extend(regexes.iter().map(|(r, e)| (gid, r.clone(), *e)));
+            group_names.push(name);
+            all_phrases.extend(phrases);
+            all_literal_entries.extend(literal_entries.into_iter().map(|e| (gid, e)));
+            all_regex_entries.extend(regexes.into_iter().map(|(r, e)| (gid, r, e)));
         }
         let compile_error = |message: String| LexiconError {
             path: "lexicons".into(),
@@ -153,36 +170,7 @@ impl Matcher {
                 .dfa_size_limit(1 << 26)
                 .build()
                 .map_err(|e| compile_error(format!("cannot compile regexes: {e}")))?;
-        for (name, (phrases, literal_entries, regexes)) in by_group {
-            let literals = if phrases.is_empty() {
-                None
-            } else {
-                // DFA chosen explicitly: the lexicons are small enough and it
-                // is the fastest kind for leftmost-longest matching.
-                Some(
-                    AhoCorasick::builder()
-                        .kind(Some(AhoCorasickKind::DFA))
-                        .match_kind(MatchKind::LeftmostLongest)
-                        .ascii_case_insensitive(true)
-                        .build(&phrases)
-                        .map_err(|e| LexiconError {
-                            path: format!("lexicons/{name}"),
-                            line: 0,
-                            message: format!("cannot compile phrases: {e}"),
-                        })?,
-                )
-            };
-            groups.insert(
-                name,
-                Group {
-                    literals,
-                    literal_entries,
-                    regexes,
-                },
-            );
-        }
         Ok(Matcher {
-            groups,
             group_names,
             all_literals,
             all_literal_entries,
@@ -230,29 +218,10 @@ impl Matcher {
 
     /// Non-overlapping hits of a group's entries in `text`, in text order.
     pub fn find(&self, group: &str, text: &str) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let Some(g) = self.groups.get(group) else {
-            return hits;
-        };
-        if let Some(ac) = &g.literals {
-            for m in ac.find_iter(text) {
-                if is_bounded(text, m.start(), m.end()) {
-                    let entry = g.literal_entries[m.pattern().as_usize()];
-                    hits.push(self.hit(entry, m.start(), m.end()));
-                }
-            }
+        match self.group_id(group) {
+            Some(id) => self.scan(text).within(id, 0, text.len()),
+            None => Vec::new(),
         }
-        for (re, entry) in &g.regexes {
-            for m in re.find_iter(text) {
-                if m.start() < m.end() && is_bounded(text, m.start(), m.end()) {
-                    hits.push(self.hit(*entry, m.start(), m.end()));
-                }
-            }
-        }
-        if !g.regexes.is_empty() {
-            hits = leftmost_longest(hits);
-        }
-        hits
     }
 
     fn hit(&self, entry: u32, start: usize, end: usize) -> Hit {
@@ -282,9 +251,12 @@ impl Matcher {
 
     /// Whether a category lists `word` as a literal (case-insensitive).
     pub fn has_word(&self, category: &str, word: &str) -> bool {
-        self.word_sets
-            .get(category)
-            .is_some_and(|s| s.contains(&word.to_lowercase()))
+        self.word_set(category).contains(word)
+    }
+
+    /// A category's literals for repeated lookups (empty if no such file).
+    pub fn word_set(&self, category: &str) -> WordSet<'_> {
+        WordSet(self.word_sets.get(category))
     }
 
     /// Every category id with its entry count, sorted.
