@@ -21,6 +21,7 @@ pub mod rules;
 pub mod write;
 
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -46,16 +47,37 @@ pub struct Scan {
     pub files: usize,
 }
 
+/// Counters a scan advances as it goes, for a progress display. Read them
+/// from another thread; they only ever grow.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Input files found (set once the walk is done).
+    pub files_total: AtomicU64,
+    /// Input bytes found (set once the walk is done).
+    pub bytes_total: AtomicU64,
+    /// Files finished.
+    pub files_done: AtomicU64,
+    /// Bytes of finished files.
+    pub bytes_done: AtomicU64,
+    /// Notes analysed.
+    pub notes_done: AtomicU64,
+}
+
 /// Scans every input of `cfg` into tables.
 pub fn scan(cfg: &Config) -> Result<Scan, Fatal> {
+    scan_with_progress(cfg, &Progress::default())
+}
+
+/// Scans every input, advancing `progress` as files are finished.
+pub fn scan_with_progress(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
         .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| scan_in_pool(cfg))
+    pool.install(|| scan_in_pool(cfg, progress))
 }
 
-fn scan_in_pool(cfg: &Config) -> Result<Scan, Fatal> {
+fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     let stdin = cfg.paths.iter().any(|p| p.as_os_str() == "-");
     let others: Vec<std::path::PathBuf> = cfg
         .paths
@@ -70,11 +92,28 @@ fn scan_in_pool(cfg: &Config) -> Result<Scan, Fatal> {
         }
     }
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
+    let sizes: Vec<u64> = inputs
+        .iter()
+        .map(|i| std::fs::metadata(&*i.path).map_or(0, |m| m.len()))
+        .collect();
+    progress
+        .files_total
+        .store(inputs.len() as u64, Ordering::Relaxed);
+    progress
+        .bytes_total
+        .store(sizes.iter().sum(), Ordering::Relaxed);
     let mut per_file: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = inputs
         .par_iter()
-        .map(|input| {
+        .zip(sizes.par_iter())
+        .map(|(input, size)| {
             let result = read_input(input, cfg);
-            analyse_file(result, &detector)
+            let analysed = analyse_file(result, &detector);
+            progress
+                .notes_done
+                .fetch_add(analysed.0.len() as u64, Ordering::Relaxed);
+            progress.files_done.fetch_add(1, Ordering::Relaxed);
+            progress.bytes_done.fetch_add(*size, Ordering::Relaxed);
+            analysed
         })
         .collect();
     if stdin {
