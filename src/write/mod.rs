@@ -94,6 +94,7 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBu
             .tempfile_in(dir)
             .map_err(|e| err(dir, e))?;
         tmp.write_all(bytes)
+            .and_then(|()| set_readable(tmp.as_file()))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| err(&dir.join(name), e))?;
         temps.push((tmp, dir.join(name)));
@@ -106,6 +107,21 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBu
         written.push(target);
     }
     Ok(written)
+}
+
+/// Temporary files are created private (0600); the tables are ordinary
+/// files, readable as the user's umask allows.
+#[cfg(unix)]
+fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    // The process umask cannot be read without changing it; 0644 is what
+    // a plain file gets under the usual umask 022.
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_readable(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Writes both tables into `dir` in the chosen format.
