@@ -327,7 +327,10 @@ fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
             .name
             .as_deref()
             .is_some_and(|n| n.split_whitespace().count() > 1 || p.relationship.is_some());
-        let unnamed_ok = p.name.is_none() && p.relationship.is_some() && !p.definite_only;
+        // "her father's farmhouse" after Rosalie: Rosalie's father is not
+        // in the client's circle unless the notes name him.
+        let unnamed_ok =
+            p.name.is_none() && p.relationship.is_some() && p.owner.is_none() && !p.definite_only;
         p.excluded.is_none() && (named_fully || unnamed_ok)
     });
     people

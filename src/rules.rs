@@ -61,10 +61,15 @@ pub fn flag_note(findings: &Findings) -> NoteVerdict {
         .filter(|s| s.kind == SignalKind::Resolution)
         .map(|s| s.start)
         .max();
+    // "hesitated at first, but then said she would be happy to introduce me"
+    let is_taken_back = |s: &Signal| {
+        matches!(s.kind, SignalKind::Objection | SignalKind::Tone)
+            && taken_back.is_some_and(|t| t > s.start)
+    };
     let mut objections: Vec<&Signal> = Vec::new();
     for s in &client {
         let counts = matches!(s.kind, SignalKind::Objection | SignalKind::NoMoreAsks);
-        let resolved = s.kind == SignalKind::Objection && taken_back.is_some_and(|t| t > s.start);
+        let resolved = is_taken_back(s);
         // The same kind twice in one sentence is one objection, said once.
         let repeat = objections
             .iter()
@@ -74,7 +79,11 @@ pub fn flag_note(findings: &Findings) -> NoteVerdict {
         }
     }
     let of = |kind: SignalKind| -> Vec<&Signal> {
-        client.iter().copied().filter(|s| s.kind == kind).collect()
+        client
+            .iter()
+            .copied()
+            .filter(|s| s.kind == kind && !(kind == SignalKind::Tone && is_taken_back(s)))
+            .collect()
     };
     let tone = of(SignalKind::Tone);
     let no_more = of(SignalKind::NoMoreAsks);

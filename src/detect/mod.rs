@@ -177,6 +177,8 @@ pub struct Words<'a> {
     pub titles: WordSet<'a>,
     /// `negation/negators`.
     pub negators: WordSet<'a>,
+    /// `openers/advisor`.
+    pub advisor_openers: WordSet<'a>,
 }
 
 impl<'a> Detector<'a> {
@@ -191,6 +193,7 @@ impl<'a> Detector<'a> {
                 public_figures: matcher.word_set("names/public_figures"),
                 titles: matcher.word_set("names/titles"),
                 negators: matcher.word_set("negation/negators"),
+                advisor_openers: matcher.word_set("openers/advisor"),
             },
         }
     }

@@ -8,6 +8,8 @@ use super::clauses::{find_breaks, RefTok, Refs};
 use super::{
     strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
 };
+use rustc_hash::FxHashSet;
+
 use crate::model::Circle;
 use crate::notes::{Note, Speaker};
 
@@ -73,10 +75,13 @@ pub fn find_people(
     let mut prev_subject: Option<Referent> = None;
     let mut prev_person: Option<usize> = None;
     let mut prev_addressee: Option<Referent> = None;
+    // First names of people already met in this note: "Gideon" after
+    // "Gideon Shore" is the same person even if no list knows the name.
+    let mut known: FxHashSet<String> = FxHashSet::default();
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
-        let mut names = find_names(det, &toks, &client_words);
+        let mut names = find_names(det, &toks, &client_words, &known);
         let mut rels = find_relationships(det, scan, note, s, &toks);
         // A relationship word inside a given name loses ("Bishop"); an
         // unsure capitalised word that is a relationship is one ("Rotary").
@@ -85,6 +90,21 @@ pub fn find_people(
                 .iter()
                 .any(|n| n.class != NameClass::Unsure && overlaps(n.first, n.last, r.first, r.last))
         });
+        // "Hubby Dario", "Bro Matteo": a capitalised relationship word in
+        // front of a name is not part of it.
+        for n in names.iter_mut().filter(|n| n.class == NameClass::Unsure) {
+            if let Some(r) = rels.iter().find(|r| r.first == n.first && r.last < n.last) {
+                n.first = r.last + 1;
+                let rest: Vec<&str> = toks[n.first..=n.last]
+                    .iter()
+                    .map(|t| strip_possessive(t.text).0)
+                    .collect();
+                n.text = rest.join(" ");
+                if det.words.given.contains(rest[0]) || known.contains(&rest[0].to_lowercase()) {
+                    n.class = NameClass::Given;
+                }
+            }
+        }
         names.retain(|n| {
             n.class != NameClass::Unsure
                 || !rels
@@ -125,6 +145,9 @@ pub fn find_people(
                     if n.class == NameClass::Unsure && rel.is_none() {
                         continue;
                     }
+                    if let Some(first) = n.text.split_whitespace().find(|w| !w.ends_with('.')) {
+                        known.insert(first.to_lowercase());
+                    }
                     let idx = out.mentions.len();
                     out.mentions.push(Mention {
                         sentence: s,
@@ -146,11 +169,17 @@ pub fn find_people(
                     Referent::Person(idx)
                 }
             };
+            // "Wolfgang's cousin Ilona is buying": the possessor is not the
+            // subject; "Nadia's company is evaluating" keeps Nadia as topic.
+            let modifier = n.possessive
+                && rels
+                    .iter()
+                    .any(|r| r.first > n.last && r.first <= n.last + 3);
             tokens.push(RefTok {
                 pos,
                 referent,
                 carried: false,
-                modifier: false,
+                modifier,
             });
         }
         for r in rels.iter().filter(|r| r.bound_to.is_none()) {
@@ -187,6 +216,19 @@ pub fn find_people(
                 referent: Referent::Person(idx),
                 carried: false,
                 modifier: possessive && r.first > 1,
+            });
+        }
+        // "Asked Cosima if anyone comes to mind": shorthand drops the "I".
+        if sent.speaker == Speaker::Narration
+            && toks
+                .first()
+                .is_some_and(|t| det.words.advisor_openers.contains(t.text))
+        {
+            tokens.push(RefTok {
+                pos: toks[0].start,
+                referent: Referent::Advisor,
+                carried: false,
+                modifier: false,
             });
         }
         // Pronouns: resolved against this sentence, then the previous one.
@@ -313,7 +355,12 @@ fn is_cap(word: &str) -> bool {
         && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
 }
 
-fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<NameSpan> {
+fn find_names(
+    det: &Detector<'_>,
+    toks: &[Tok<'_>],
+    client: &[String],
+    known: &FxHashSet<String>,
+) -> Vec<NameSpan> {
     let w = det.words;
     let mut spans = Vec::new();
     let mut i = 0;
@@ -358,6 +405,19 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
                 }
                 continue;
             }
+            // "Anselm Roth": a surname that is also a listed word, right
+            // after a given name and ending the name.
+            if words.len() == 1
+                && !title
+                && is_cap(stem)
+                && (i > 0 || w.given.contains(words[0]))
+                && !toks.get(j + 1).is_some_and(|n| is_cap(n.text))
+            {
+                words.push(stem);
+                j += 1;
+                possessive = poss;
+                break;
+            }
             if PARTICLES.contains(&t)
                 && toks.get(j + 1).is_some_and(|n| is_cap(n.text))
                 && !words.is_empty()
@@ -395,7 +455,9 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
             || (bare.len() == 1 && det.roster.is_team(&bare[0]))
         {
             NameClass::Team
-        } else if title || w.given.contains(words[0]) {
+        } else if title || w.given.contains(words[0]) || known.contains(&bare[0]) {
+            NameClass::Given
+        } else if is_unlisted_name(det, toks, i, last, &words) {
             NameClass::Given
         } else {
             NameClass::Unsure
@@ -411,6 +473,34 @@ fn find_names(det: &Detector<'_>, toks: &[Tok<'_>], client: &[String]) -> Vec<Na
         i = j.max(i + 1);
     }
     spans
+}
+
+/// A name not in the given-names list ("Gideon Shore") is still a person
+/// when it is two or three capitalised words inside a sentence, right
+/// after or before a word that goes with people ("brought Gideon Shore",
+/// "Gideon Shore, who").
+fn is_unlisted_name(
+    det: &Detector<'_>,
+    toks: &[Tok<'_>],
+    first: usize,
+    last: usize,
+    words: &[&str],
+) -> bool {
+    let shaped = (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        });
+    if first == 0 || !shaped {
+        return false;
+    }
+    let before = toks[first - 1].text;
+    let after = toks.get(last + 1).map_or("", |t| t.text);
+    let after2 = toks.get(last + 2).map_or("", |t| t.text);
+    let set = |name: &str| det.matcher.word_set(name);
+    set("names/before_person").contains(before)
+        || set("names/after_person").contains(after)
+        || (after == "," && set("names/after_person").contains(after2))
 }
 
 fn find_relationships(

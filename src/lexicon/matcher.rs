@@ -270,7 +270,7 @@ impl Matcher {
 }
 
 /// Groups that are word lists, looked up one word at a time, not scanned.
-const SCAN_SKIPS: [&str; 1] = ["names"];
+const SCAN_SKIPS: [&str; 2] = ["names", "openers"];
 
 /// Leftmost-longest across literals and regexes alike: sorted by start,
 /// longest first, then every hit overlapping a kept one dropped.
