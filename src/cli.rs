@@ -1,5 +1,6 @@
 //! Command-line arguments (clap derive). Nothing here reads files or
-//! validates beyond what clap does; `config` turns these into a `Config`.
+//! validates beyond what clap does; `config` turns these into a `Config`,
+//! after the binary has laid a `circlescan.toml` under them.
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -7,7 +8,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Finds, for every client in your CRM notes, the people you could be
 /// introduced to and whether to ask now or back off.
 #[derive(Debug, Parser)]
-#[command(name = "circlescan", version, about, long_about = None)]
+#[command(
+    name = "circlescan",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  circlescan scan exports/ --team \"Dana Whitaker\" --out out
+  circlescan scan exports/ --out today --compare yesterday
+  circlescan review clients/linda-park.md
+  circlescan candidates export.csv --format jsonl | head
+
+Settings a nightly job repeats can live in ./circlescan.toml (or --config FILE)."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -18,25 +31,47 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan notes and write candidates.<ext> and flags.<ext> into --out.
-    ///
-    /// Example: circlescan scan exports/ clients/ --team "Dana Whitaker" --out out
+    #[command(after_help = "Examples:
+  circlescan scan exports/ clients/ --team \"Dana Whitaker\" --out out
+  circlescan scan exports/ --out out/$(date +%F) --compare out/$(date -d yesterday +%F)
+  circlescan scan exports/ --format xlsx --out out      # out/circlescan.xlsx
+  circlescan scan exports/ --config nightly.toml --quiet")]
     Scan(ScanArgs),
     /// Scan notes and print the candidates table to standard output.
-    ///
-    /// Example: circlescan candidates clients/linda-park.md
+    #[command(after_help = "Examples:
+  circlescan candidates clients/linda-park.md
+  circlescan candidates export.csv --format jsonl | head")]
     Candidates(PrintArgs),
     /// Scan notes and print the flags table to standard output.
-    ///
-    /// Example: circlescan flags export.csv --format jsonl
+    #[command(after_help = "Examples:
+  circlescan flags export.csv --format jsonl
+  cat export.csv | circlescan flags - --input-format csv")]
     Flags(PrintArgs),
-    /// Show one client's file for a person at a terminal: flag, candidates,
-    /// evidence with `path:line`.
-    ///
-    /// Example: circlescan review clients/linda-park.md
+    /// Show one client's file for a person at a terminal: the current
+    /// flag and why, each candidate with the evidence, then each flag.
+    #[command(after_help = "Examples:
+  circlescan review clients/linda-park.md
+  circlescan review clients/linda-park.md --team \"Dana Whitaker\" | less -R")]
     Review(ReviewArgs),
+    /// List, show, check or export the phrase lists (lexicons).
+    #[command(after_help = "Examples:
+  circlescan lexicons list
+  circlescan lexicons show objections/privacy
+  circlescan lexicons export my-lexicons && circlescan lexicons check my-lexicons")]
+    Lexicons(LexiconsArgs),
+    /// Print a shell completion script to standard output.
+    #[command(after_help = "Examples:
+  circlescan completions bash > ~/.local/share/bash-completion/completions/circlescan
+  circlescan completions zsh > ~/.zfunc/_circlescan
+  circlescan completions fish > ~/.config/fish/completions/circlescan.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Examples:
+  circlescan man > circlescan.1 && man ./circlescan.1")]
+    Man,
 }
 
-/// Table formats.
+/// Table formats for standard output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Comma-separated values with a header row.
@@ -45,6 +80,19 @@ pub enum FormatArg {
     Json,
     /// One JSON object per line.
     Jsonl,
+}
+
+/// Formats `scan` can write into its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormatArg {
+    /// candidates.csv and flags.csv, with a header row.
+    Csv,
+    /// candidates.json and flags.json, a JSON array each.
+    Json,
+    /// candidates.jsonl and flags.jsonl, one JSON object per line.
+    Jsonl,
+    /// One workbook, circlescan.xlsx, with the sheets Candidates and Flags.
+    Xlsx,
 }
 
 /// Input formats, for standard input or files with other extensions.
@@ -62,8 +110,19 @@ pub enum InputFormatArg {
     Json,
 }
 
+/// When to colour the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// When standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always (for `less -R`).
+    Always,
+    /// Never.
+    Never,
+}
+
 /// What every scanning command shares.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Files and folders of notes (folders are walked); `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
@@ -98,9 +157,15 @@ pub struct InputArgs {
     /// Export column holding the note id.
     #[arg(long, value_name = "NAME", help_heading = "Columns")]
     pub id_column: Option<String>,
-    /// Print no warnings, only errors.
-    #[arg(long, short)]
+    /// Settings file (default: ./circlescan.toml when present). Flags override it.
+    #[arg(long, value_name = "FILE", help_heading = "Display and settings")]
+    pub config: Option<PathBuf>,
+    /// No warnings, progress bar or summary; errors only.
+    #[arg(long, short, help_heading = "Display and settings")]
     pub quiet: bool,
+    /// Draw the progress bar on standard error even when it is not a terminal.
+    #[arg(long, help_heading = "Display and settings")]
+    pub progress: bool,
 }
 
 /// `scan`: both tables into a folder.
@@ -109,18 +174,25 @@ pub struct ScanArgs {
     /// Inputs and shared options.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output folder (created if missing).
+    /// Output folder, created if missing (or `out` in the settings file).
     #[arg(long, short, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Table format.
-    #[arg(long, value_enum, default_value = "csv")]
-    pub format: FormatArg,
+    pub out: Option<PathBuf>,
+    /// Table format [default: csv].
+    #[arg(long, value_enum)]
+    pub format: Option<ScanFormatArg>,
+    /// A previous run's output folder: add a `change` column (new, changed,
+    /// same) and write removed.<ext> with the rows that disappeared.
+    #[arg(long, value_name = "PREV_DIR")]
+    pub compare: Option<PathBuf>,
     /// Write CSV cells exactly as found (no `'` before = + - @).
     #[arg(long)]
     pub no_formula_guard: bool,
     /// Start CSV files with a UTF-8 byte-order mark (Excel on Windows).
     #[arg(long)]
     pub bom: bool,
+    /// Print the summary on standard error even when it is not a terminal.
+    #[arg(long, help_heading = "Display and settings")]
+    pub summary: bool,
 }
 
 /// `candidates` / `flags`: one table to standard output.
@@ -129,9 +201,9 @@ pub struct PrintArgs {
     /// Inputs and shared options.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Table format.
-    #[arg(long, value_enum, default_value = "csv")]
-    pub format: FormatArg,
+    /// Table format [default: csv].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write CSV cells exactly as found (no `'` before = + - @).
     #[arg(long)]
     pub no_formula_guard: bool,
@@ -143,6 +215,66 @@ pub struct ReviewArgs {
     /// Inputs and shared options.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Colour and bold for the matched words.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        help_heading = "Display and settings"
+    )]
+    pub color: ColorArg,
+}
+
+/// `lexicons`: the phrase lists as a user sees them.
+#[derive(Debug, Args)]
+pub struct LexiconsArgs {
+    /// What to do with them.
+    #[command(subcommand)]
+    pub action: LexiconsAction,
+}
+
+/// `lexicons` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LexiconsAction {
+    /// Every category with its number of entries.
+    List(LexiconSource),
+    /// Print one category's file (`objections/privacy`, or just `privacy`).
+    Show {
+        /// The category: a path under lexicons/ without `.txt`.
+        category: String,
+        /// Where the lists come from.
+        #[command(flatten)]
+        source: LexiconSource,
+    },
+    /// Check a folder of your own lexicon files; problems as `path:line`.
+    Check {
+        /// The folder to check.
+        dir: PathBuf,
+    },
+    /// Write the built-in files into DIR, as a starting point to edit.
+    Export {
+        /// The folder to write (created if missing).
+        dir: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Which lexicons `list` and `show` look at.
+#[derive(Debug, Args)]
+pub struct LexiconSource {
+    /// A folder laid over the built-in lists, as `scan --lexicons` does.
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
+}
+
+/// `completions`: a shell's completion script.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub struct Scan {
     pub notes: usize,
     /// Input files read.
     pub files: usize,
+    /// Distinct clients among the notes read.
+    pub clients: usize,
 }
 
 /// Counters a scan advances as it goes, for a progress display. Read them
@@ -145,12 +147,18 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     }
     diagnostics.sort();
     let notes = records.len();
+    let clients = records
+        .iter()
+        .map(|r| aggregate::client_key(&r.client))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let tables = aggregate::build_tables(records);
     Ok(Scan {
         tables,
         diagnostics,
         notes,
         files,
+        clients,
     })
 }
 

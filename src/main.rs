@@ -1,19 +1,25 @@
-//! The `circlescan` binary: parse arguments, call the library, print
-//! diagnostics, choose the exit code. The only place that prints.
+//! The `circlescan` binary: parse arguments, hand each subcommand to
+//! `commands`, print a fatal error, choose the exit code. Only the binary
+//! prints; a closed standard output (`| head`) ends quietly.
+mod commands;
+mod lexicons_cmd;
+mod progress_bar;
+mod settings;
+mod summary;
+
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use circlescan::cli::{Cli, Command, InputArgs};
-use circlescan::config::{output_format, Config, Fatal};
-use circlescan::diag::Severity;
-use circlescan::write::{self, RenderOptions};
-use circlescan::{scan, Scan};
+use circlescan::cli::{Cli, Command};
+use circlescan::config::Fatal;
+
+use commands::Table;
 
 /// Exit codes (SPEC "Errors").
 #[derive(Clone, Copy)]
-enum Exit {
+pub enum Exit {
     /// Everything read.
     Ok = 0,
     /// Output written, but some input could not be read.
@@ -52,72 +58,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<Exit, Fatal> {
     match cli.command {
-        Command::Scan(args) => {
-            let (result, exit) = scan_and_report(&args.input)?;
-            let options = RenderOptions {
-                format: output_format(args.format),
-                formula_guard: !args.no_formula_guard,
-                bom: args.bom,
-            };
-            write::write_tables(&args.out, &result.tables, options)
-                .map_err(|e| Fatal::Output(e.to_string()))?;
-            Ok(exit)
-        }
-        Command::Candidates(args) => {
-            let (result, exit) = scan_and_report(&args.input)?;
-            let options = RenderOptions {
-                format: output_format(args.format),
-                formula_guard: !args.no_formula_guard,
-                bom: false,
-            };
-            print_stdout(&write::render_candidates(&result.tables, options));
-            Ok(exit)
-        }
-        Command::Flags(args) => {
-            let (result, exit) = scan_and_report(&args.input)?;
-            let options = RenderOptions {
-                format: output_format(args.format),
-                formula_guard: !args.no_formula_guard,
-                bom: false,
-            };
-            print_stdout(&write::render_flags(&result.tables, options));
-            Ok(exit)
-        }
-        Command::Review(args) => {
-            let (result, exit) = scan_and_report(&args.input)?;
-            print_stdout(write::review::render_review(&result.tables).as_bytes());
-            Ok(exit)
-        }
+        Command::Scan(args) => commands::scan(args),
+        Command::Candidates(args) => commands::print(args, Table::Candidates),
+        Command::Flags(args) => commands::print(args, Table::Flags),
+        Command::Review(args) => commands::review(args),
+        Command::Lexicons(args) => commands::lexicons(args),
+        Command::Completions(args) => Ok(commands::completions(&args)),
+        Command::Man => commands::man(),
     }
-}
-
-/// Scans, prints the diagnostics (sorted), and picks the exit code.
-fn scan_and_report(args: &InputArgs) -> Result<(Scan, Exit), Fatal> {
-    let cfg = Config::from_args(args)?;
-    let result = scan(&cfg)?;
-    let mut stderr = std::io::stderr().lock();
-    for d in &result.diagnostics {
-        if args.quiet && d.severity == Severity::Warning {
-            continue;
-        }
-        let _ = writeln!(stderr, "{d}");
-    }
-    let failed = result
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
-    Ok((
-        result,
-        if failed {
-            Exit::InputProblems
-        } else {
-            Exit::Ok
-        },
-    ))
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.
-fn print_stdout(bytes: &[u8]) {
+pub fn print_stdout(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
     if out.write_all(bytes).and_then(|()| out.flush()).is_err() {
         // Broken pipe or closed stdout: nothing more to say.

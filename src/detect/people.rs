@@ -455,9 +455,11 @@ fn find_names(
             || (bare.len() == 1 && det.roster.is_team(&bare[0]))
         {
             NameClass::Team
-        } else if title || w.given.contains(words[0]) || known.contains(&bare[0]) {
-            NameClass::Given
-        } else if is_unlisted_name(det, toks, i, last, &words) {
+        } else if title
+            || w.given.contains(words[0])
+            || known.contains(&bare[0])
+            || is_unlisted_name(det, toks, i, last, &words)
+        {
             NameClass::Given
         } else {
             NameClass::Unsure

@@ -1,9 +1,14 @@
 //! Writing both tables: rendered in memory, written to temporary files in
 //! the output folder, and renamed into place only when both are complete
-//! (SPEC "Outputs": whole or not at all).
+//! (SPEC "Outputs": whole or not at all). `scan_files` picks what a scan
+//! writes: two tables, a workbook, and `removed.<ext>` under `--compare`.
+pub mod cells;
+pub mod compare;
 pub mod csv;
 pub mod json;
+pub mod previous;
 pub mod review;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -138,4 +143,47 @@ pub fn write_tables(
             (format!("flags.{ext}"), render_flags(tables, o)),
         ],
     )
+}
+
+/// What `scan` writes into its folder.
+#[derive(Debug, Clone, Copy)]
+pub enum ScanOutput {
+    /// `candidates.<ext>` and `flags.<ext>`.
+    Tables(RenderOptions),
+    /// `circlescan.xlsx`.
+    Workbook,
+}
+
+/// The files of a scan, by name, ready for `write_files`: the two tables
+/// (with a `change` column and `removed.<ext>` when `changes` is given),
+/// or the workbook.
+pub fn scan_files(
+    tables: &Tables,
+    output: ScanOutput,
+    changes: Option<&compare::Changes>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    match output {
+        ScanOutput::Workbook => {
+            let bytes = xlsx::workbook(tables, changes)
+                .map_err(|e| format!("cannot build circlescan.xlsx: {e}"))?;
+            Ok(vec![("circlescan.xlsx".to_string(), bytes)])
+        }
+        ScanOutput::Tables(o) => {
+            let ext = o.format.ext();
+            Ok(match changes {
+                None => vec![
+                    (format!("candidates.{ext}"), render_candidates(tables, o)),
+                    (format!("flags.{ext}"), render_flags(tables, o)),
+                ],
+                Some(c) => vec![
+                    (
+                        format!("candidates.{ext}"),
+                        compare::render_candidates(tables, c, o),
+                    ),
+                    (format!("flags.{ext}"), compare::render_flags(tables, c, o)),
+                    (format!("removed.{ext}"), compare::render_removed(c, o)),
+                ],
+            })
+        }
+    }
 }

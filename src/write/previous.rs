@@ -1,0 +1,213 @@
+//! Reads a previous run's tables back for `--compare PREV_DIR`: the CSV,
+//! JSON, JSON Lines or workbook that `scan` wrote there, each row as a map
+//! from column name to the cell as CSV spells it. Nothing here compares.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One row of a table: column name -> cell (CSV spelling, guard undone).
+pub type Record = BTreeMap<String, String>;
+
+/// Both tables of a previous run.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// Rows of the previous candidates table, in file order.
+    pub candidates: Vec<Record>,
+    /// Rows of the previous flags table, in file order.
+    pub flags: Vec<Record>,
+    /// What was read, for messages (`prev/candidates.csv`).
+    pub read_from: Vec<PathBuf>,
+}
+
+/// Reads the tables `scan` wrote into `dir`, trying `prefer` (an
+/// extension) first, then csv, jsonl, json and the workbook.
+pub fn read_previous(dir: &Path, prefer: &str) -> Result<Previous, String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "{}: --compare needs the folder of a previous run",
+            dir.display()
+        ));
+    }
+    let mut order = vec![prefer];
+    order.extend(
+        ["csv", "jsonl", "json", "xlsx"]
+            .iter()
+            .filter(|e| **e != prefer),
+    );
+    for ext in order {
+        if ext == "xlsx" {
+            let book = dir.join("circlescan.xlsx");
+            if book.is_file() {
+                return read_workbook(&book);
+            }
+            continue;
+        }
+        let cand = dir.join(format!("candidates.{ext}"));
+        let flags = dir.join(format!("flags.{ext}"));
+        if cand.is_file() || flags.is_file() {
+            return Ok(Previous {
+                candidates: read_table(&cand, ext)?,
+                flags: read_table(&flags, ext)?,
+                read_from: vec![cand, flags],
+            });
+        }
+    }
+    Err(format!(
+        "{}: no candidates/flags tables (csv, json, jsonl) or circlescan.xlsx to compare with",
+        dir.display()
+    ))
+}
+
+fn read_table(path: &Path, ext: &str) -> Result<Vec<Record>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match ext {
+        "csv" => read_csv(path, bytes),
+        "json" => {
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+                serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+            Ok(rows.into_iter().map(record_from_json).collect())
+        }
+        _ => {
+            let mut rows = Vec::new();
+            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let row: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
+                    .map_err(|e| format!("{}:{}: not a JSON object: {e}", path.display(), n + 1))?;
+                rows.push(record_from_json(row));
+            }
+            Ok(rows)
+        }
+    }
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> String {
+    format!(
+        "{}:{}: not a JSON array of rows: {e}",
+        path.display(),
+        e.line()
+    )
+}
+
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<Vec<Record>, String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{}: cannot read the header: {e}", path.display()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for (n, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}:{}: {e}", path.display(), n + 2))?;
+        rows.push(
+            header
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.clone(), unguard(v).to_string()))
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+/// Undoes the formula guard (`'=x` was written for `=x`).
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) => rest,
+        _ => cell,
+    }
+}
+
+fn record_from_json(row: serde_json::Map<String, serde_json::Value>) -> Record {
+    use serde_json::Value;
+    row.into_iter()
+        .map(|(k, v)| {
+            let cell = match v {
+                Value::String(s) => s,
+                Value::Bool(true) => "yes".to_string(),
+                Value::Bool(false) => "no".to_string(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, cell)
+        })
+        .collect()
+}
+
+fn read_workbook(path: &Path) -> Result<Previous, String> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let fail =
+        |e: &dyn std::fmt::Display| format!("{}: cannot read the workbook: {e}", path.display());
+    let mut book: Xlsx<_> = open_workbook(path).map_err(|e| fail(&e))?;
+    let mut sheet = |name: &str| -> Result<Vec<Record>, String> {
+        let range = book.worksheet_range(name).map_err(|e| fail(&e))?;
+        let mut rows = range.rows();
+        let header: Vec<String> = rows
+            .next()
+            .map(|r| r.iter().map(cell_text).collect())
+            .unwrap_or_default();
+        Ok(rows
+            .map(|r| {
+                header
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(cell_text))
+                    .collect()
+            })
+            .collect())
+    };
+    Ok(Previous {
+        candidates: sheet("Candidates")?,
+        flags: sheet("Flags")?,
+        read_from: vec![path.to_path_buf()],
+    })
+}
+
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(true) => "yes".to_string(),
+        Data::Bool(false) => "no".to_string(),
+        Data::DateTime(d) => date_from_serial(d.as_f64()),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// `YYYY-MM-DD` of a spreadsheet day number (1900 date system).
+pub fn date_from_serial(serial: f64) -> String {
+    // Day 25569 is 1970-01-01; civil-from-days after Howard Hinnant.
+    let z = serial.floor() as i64 - 25569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_day_numbers_become_iso_dates() {
+        assert_eq!(date_from_serial(25569.0), "1970-01-01");
+        assert_eq!(date_from_serial(46095.0), "2026-03-14");
+        assert_eq!(date_from_serial(45351.5), "2024-02-29");
+    }
+
+    #[test]
+    fn guard_is_undone_only_before_formula_characters() {
+        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unguard("'tis"), "'tis");
+    }
+}
