@@ -69,6 +69,17 @@ pub fn client_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// The shard (0..n) a client belongs to: FNV-1a of the client key, so the
+/// same client lands in the same shard on every machine and every run.
+pub fn shard_of(client: &str, n: u32) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in client_key(client).bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    u32::try_from(hash % u64::from(n.max(1))).unwrap_or(0)
+}
+
 /// Builds both tables from every note record.
 pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
     let mut by_client: BTreeMap<String, Vec<NoteRecord>> = BTreeMap::new();

@@ -65,10 +65,49 @@ pub enum Command {
   circlescan completions zsh > ~/.zfunc/_circlescan
   circlescan completions fish > ~/.config/fish/completions/circlescan.fish")]
     Completions(CompletionsArgs),
+    /// Join the tables of `scan --shard K/N` runs into the tables one
+    /// whole run would have written, byte for byte.
+    #[command(after_help = "Examples:
+  circlescan merge shards/0 shards/1 shards/2 shards/3 --out out
+  circlescan merge shards/* --out out --format jsonl")]
+    Merge(MergeArgs),
     /// Print the manual page (roff) to standard output.
     #[command(after_help = "Examples:
   circlescan man > circlescan.1 && man ./circlescan.1")]
     Man,
+}
+
+/// `merge`: shard tables into one.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `scan --shard K/N` runs.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder for the merged tables.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Table format of the shards (and of the merged tables).
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: FormatArg,
+}
+
+/// `K/N` with 0 <= K < N.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?} is not K/N (for example 0/4)"))?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("{k:?} is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("shard {k}/{n}: K must be from 0 to N-1"));
+    }
+    Ok((k, n))
 }
 
 /// Table formats for standard output.
@@ -142,6 +181,10 @@ pub struct InputArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Scan only shard K of N (K from 0 to N-1): the clients whose stable
+    /// hash falls there. Run N of these (a job array) and `merge` them.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
     /// Export column holding the client.
     #[arg(long, value_name = "NAME", help_heading = "Columns")]
     pub client_column: Option<String>,

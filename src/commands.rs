@@ -8,8 +8,8 @@ use std::time::Instant;
 use clap::CommandFactory;
 
 use circlescan::cli::{
-    Cli, ColorArg, CompletionsArgs, InputArgs, LexiconsArgs, PrintArgs, ReviewArgs, ScanArgs,
-    ScanFormatArg,
+    Cli, ColorArg, CompletionsArgs, InputArgs, LexiconsArgs, MergeArgs, PrintArgs, ReviewArgs,
+    ScanArgs, ScanFormatArg,
 };
 use circlescan::config::{output_format, Config, Fatal};
 use circlescan::diag::Severity;
@@ -143,6 +143,31 @@ pub fn man() -> Result<Exit, Fatal> {
         .render(&mut buf)
         .map_err(|e| Fatal::Output(format!("cannot render the manual page: {e}")))?;
     print_stdout(&buf);
+    Ok(Exit::Ok)
+}
+
+/// `merge`: shard tables joined into the whole run's tables.
+pub fn merge(args: MergeArgs) -> Result<Exit, Fatal> {
+    let format = output_format(args.format);
+    let (tables, bom) = circlescan::merge::merge_dirs(&args.dirs, format)
+        .map_err(|e| Fatal::Usage(e.to_string()))?;
+    let options = RenderOptions {
+        format,
+        formula_guard: true,
+        bom,
+    };
+    let ext = format.ext();
+    let files = [
+        (
+            format!("candidates.{ext}"),
+            write::render_candidates(&tables, options),
+        ),
+        (
+            format!("flags.{ext}"),
+            write::render_flags(&tables, options),
+        ),
+    ];
+    write::write_files(&args.out, &files).map_err(|e| Fatal::Output(e.to_string()))?;
     Ok(Exit::Ok)
 }
 

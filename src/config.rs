@@ -45,6 +45,8 @@ pub struct Config {
     pub matcher: Matcher,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
+    /// Only the clients of shard K of N.
+    pub shard: Option<(u32, u32)>,
 }
 
 impl Config {
@@ -85,6 +87,7 @@ impl Config {
             roster: Roster::new(&team),
             matcher,
             threads: args.threads,
+            shard: args.shard,
         })
     }
 }

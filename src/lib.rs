@@ -14,6 +14,7 @@ pub mod config;
 pub mod detect;
 pub mod diag;
 pub mod lexicon;
+pub mod merge;
 pub mod model;
 pub mod notes;
 pub mod read;
@@ -109,7 +110,7 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         .zip(sizes.par_iter())
         .map(|(input, size)| {
             let result = read_input(input, cfg);
-            let analysed = analyse_file(result, &detector);
+            let analysed = analyse_file(result, &detector, cfg.shard);
             progress
                 .notes_done
                 .fetch_add(analysed.0.len() as u64, Ordering::Relaxed);
@@ -137,7 +138,7 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
                 )],
             },
         };
-        per_file.push(analyse_file(result, &detector));
+        per_file.push(analyse_file(result, &detector, cfg.shard));
     }
     let files = per_file.len();
     let mut records = Vec::new();
@@ -177,7 +178,17 @@ fn read_input(input: &Input, cfg: &Config) -> FileResult {
 }
 
 /// Runs the note stages over one file's notes.
-fn analyse_file(result: FileResult, detector: &Detector<'_>) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
+fn analyse_file(
+    mut result: FileResult,
+    detector: &Detector<'_>,
+    shard: Option<(u32, u32)>,
+) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
+    // --shard K/N: the other shards' clients are not analysed at all.
+    if let Some((k, n)) = shard {
+        result
+            .notes
+            .retain(|note| aggregate::shard_of(&note.client, n) == k);
+    }
     let records = result
         .notes
         .into_par_iter()

@@ -64,6 +64,7 @@ fn run(cli: Cli) -> Result<Exit, Fatal> {
         Command::Review(args) => commands::review(args),
         Command::Lexicons(args) => commands::lexicons(args),
         Command::Completions(args) => Ok(commands::completions(&args)),
+        Command::Merge(args) => commands::merge(args),
         Command::Man => commands::man(),
     }
 }

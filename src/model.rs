@@ -1,9 +1,9 @@
 //! Output rows in SPEC column order, and the closed enums with their exact
 //! output spellings. Nothing here decides or formats a file.
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The six circles of influence (SPEC §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Circle {
     /// Spouse, parents, children, siblings, in-laws, cousins.
@@ -19,6 +19,48 @@ pub enum Circle {
     /// Named, relationship not stated.
     Unknown,
 }
+
+/// Reads an output spelling back (for `merge` and `--compare`).
+pub trait FromSpelling: Sized {
+    /// The value whose `as_str()` is `s`.
+    fn from_spelling(s: &str) -> Option<Self>;
+}
+
+macro_rules! spelled {
+    ($t:ty, $all:expr) => {
+        impl FromSpelling for $t {
+            fn from_spelling(s: &str) -> Option<Self> {
+                $all.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+spelled!(
+    Circle,
+    [
+        Circle::Family,
+        Circle::Work,
+        Circle::Social,
+        Circle::Community,
+        Circle::Professional,
+        Circle::Unknown
+    ]
+);
+spelled!(
+    Readiness,
+    [Readiness::Ready, Readiness::Nurture, Readiness::Noted]
+);
+spelled!(
+    NextStep,
+    [
+        NextStep::ThreeWayMeeting,
+        NextStep::ClientCallsFirst,
+        NextStep::EmailIntroduction,
+        NextStep::UseClientName
+    ]
+);
+spelled!(FlagKind, FlagKind::ALL);
 
 impl Circle {
     /// Output spelling.
@@ -47,7 +89,7 @@ impl Circle {
 }
 
 /// How ready a candidate is for an introduction (SPEC §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Readiness {
     /// Need and interest: ask for the introduction.
@@ -70,7 +112,7 @@ impl Readiness {
 }
 
 /// The best introduction the client can make, best first (seed 001).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NextStep {
     /// The client, the person and the advisor meet together.
@@ -108,7 +150,7 @@ impl NextStep {
 
 /// The six flags (SPEC §2), declared from most to least severe after
 /// `DoNotAsk`, which overrides everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// Do not ask this client for introductions.
@@ -163,7 +205,7 @@ impl FlagKind {
 }
 
 /// One row of `candidates.*`, in SPEC column order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateRow {
     /// The client.
     pub client: String,
@@ -200,7 +242,7 @@ pub struct CandidateRow {
 }
 
 /// One row of `flags.*`, in SPEC column order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlagRow {
     /// The client.
     pub client: String,

@@ -13,3 +13,5 @@ mod cases;
 mod determinism;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/shards.rs"]
+mod shards;
