@@ -26,6 +26,9 @@ pub struct Refs {
     pub tokens: Vec<Vec<RefTok>>,
     /// Per sentence, byte offsets where a new clause starts.
     pub breaks: Vec<Vec<usize>>,
+    /// Per sentence, byte offsets just after an arrow (`->`): in shorthand
+    /// what follows is the reply to what came before.
+    pub arrows: Vec<Vec<usize>>,
 }
 
 impl Refs {
@@ -51,6 +54,23 @@ impl Refs {
             .copied()
     }
 
+    /// The first referent in `from..to` of a sentence that can be a subject.
+    pub fn first_in(&self, sentence: usize, from: usize, to: usize) -> Option<RefTok> {
+        self.tokens[sentence]
+            .iter()
+            .find(|t| t.pos >= from && t.pos < to && !t.modifier)
+            .copied()
+    }
+
+    /// The last arrow before `pos` in a sentence.
+    pub fn arrow_before(&self, sentence: usize, pos: usize) -> Option<usize> {
+        self.arrows[sentence]
+            .iter()
+            .copied()
+            .filter(|&a| a <= pos)
+            .max()
+    }
+
     /// Every person referred to in a sentence.
     pub fn persons_in(&self, sentence: usize) -> impl Iterator<Item = usize> + '_ {
         self.tokens[sentence]
@@ -60,6 +80,21 @@ impl Refs {
                 _ => None,
             })
     }
+}
+
+/// Byte offsets just after each `->`, `=>` or `→` in sentence `s`.
+pub fn find_arrows(note: &Note, s: usize) -> Vec<usize> {
+    let sent = note.sentences[s];
+    let text = &note.raw.text[sent.start..sent.end];
+    let mut out = Vec::new();
+    for arrow in ["->", "=>", "→"] {
+        out.extend(
+            text.match_indices(arrow)
+                .map(|(i, a)| sent.start + i + a.len()),
+        );
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Byte offsets in sentence `s` where a clause starts: after `,`, `;`, `:`, and
@@ -73,10 +108,11 @@ pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize) -> Vec<usize> {
         .map(|h| sent.start + h.end)
         .collect();
     for (i, c) in text.char_indices() {
-        if matches!(c, ';' | ':' | '—' | '(' | ')' | ',') {
+        if matches!(c, ';' | ':' | '—' | '(' | ')' | ',' | '"' | '“' | '”') {
             breaks.push(sent.start + i + c.len_utf8());
         }
     }
+    breaks.extend(find_arrows(note, s));
     breaks.sort_unstable();
     breaks
 }

@@ -60,6 +60,16 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
         Speaker::Client => Side::Client,
         Speaker::Advisor => Side::Advisor,
         Speaker::Other => Side::Other,
+        // "asked hector abt intros -> nah man": after an arrow, the reply
+        // is the client's unless someone else is named as saying it.
+        Speaker::Narration if refs.arrow_before(s, pos).is_some() => {
+            let arrow = refs.arrow_before(s, pos).unwrap_or(pos);
+            match refs.first_in(s, arrow, pos).map(|t| t.referent) {
+                None | Some(Referent::Client) => Side::Client,
+                Some(Referent::Advisor) => Side::Advisor,
+                Some(Referent::Person(_) | Referent::Outsider) => Side::Other,
+            }
+        }
         Speaker::Narration => match refs.subject_tok_at(s, pos) {
             None => Side::Client,
             Some(t) => match t.referent {

@@ -4,7 +4,7 @@
 //! Input: a `Note`. Output: `Mention`s pushed into `Findings` (excluded
 //! people marked, not dropped) and the `Refs` that later detectors use to
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
-use super::clauses::{find_breaks, RefTok, Refs};
+use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
     strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
 };
@@ -233,9 +233,35 @@ pub fn find_people(
         }
         // Pronouns: resolved against this sentence, then the previous one.
         let mut pronouns: Vec<(String, (Referent, bool))> = Vec::new();
+        let quotes = quote_spans(&toks);
         for (ti, t) in toks.iter().enumerate() {
             let lower = t.text.to_lowercase();
             let mut carried = false;
+            // Inside quotation marks in prose, "I" is whoever is quoted:
+            // `Robert said, "If I think of anyone..."` (the client by default).
+            if sent.speaker == Speaker::Narration && matches!(lower.as_str(), "i" | "we" | "you") {
+                if let Some(&(open, _)) = quotes.iter().find(|(a, b)| *a < ti && ti < *b) {
+                    let speaker = tokens
+                        .iter()
+                        .filter(|r| r.pos < toks[open].start && !r.modifier)
+                        .max_by_key(|r| r.pos)
+                        .map(|r| r.referent)
+                        .filter(|r| *r != Referent::Outsider)
+                        .unwrap_or(Referent::Client);
+                    let referent = match (lower.as_str(), speaker) {
+                        ("you", Referent::Advisor) => Referent::Client,
+                        ("you", _) => Referent::Advisor,
+                        (_, s) => s,
+                    };
+                    tokens.push(RefTok {
+                        pos: t.start,
+                        referent,
+                        carried: false,
+                        modifier: false,
+                    });
+                    continue;
+                }
+            }
             let referent = match (lower.as_str(), sent.speaker) {
                 // Object pronouns (me, us) are never a clause's subject.
                 ("i" | "we", Speaker::Client) => Some(Referent::Client),
@@ -319,8 +345,30 @@ pub fn find_people(
         }
         refs.tokens.push(tokens);
         refs.breaks.push(find_breaks(scan, note, s));
+        refs.arrows.push(find_arrows(note, s));
     }
     refs
+}
+
+/// Token index pairs (open, close) of quotations in a sentence; an
+/// unclosed quote runs to the end.
+fn quote_spans(toks: &[Tok<'_>]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, t) in toks.iter().enumerate() {
+        match (t.text, open) {
+            ("\"" | "“", None) => open = Some(i),
+            ("\"" | "”", Some(o)) => {
+                spans.push((o, i));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(o) = open {
+        spans.push((o, toks.len()));
+    }
+    spans
 }
 
 fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {

@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::overlay::LexiconSet;
-use super::parse::{LexiconError, Pattern};
+use super::parse::{apostrophe_variants, LexiconError, Pattern};
 
 /// One match of a lexicon entry in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +122,11 @@ impl Matcher {
                 entries.push((cat, entry.canonical.clone()));
                 match &entry.pattern {
                     Pattern::Phrase(p) => {
-                        words.insert(p.to_lowercase());
-                        slot.0.push(p.clone());
-                        slot.1.push(idx);
+                        for variant in apostrophe_variants(p) {
+                            words.insert(variant.to_lowercase());
+                            slot.0.push(variant);
+                            slot.1.push(idx);
+                        }
                     }
                     Pattern::Regex(r) => slot.2.push((r.clone(), idx)),
                 }

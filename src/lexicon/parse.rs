@@ -75,7 +75,7 @@ pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, Lexic
             if re.is_empty() {
                 return Err(err("empty regular expression".into()));
             }
-            let compiled = regex::RegexBuilder::new(re)
+            let compiled = regex::RegexBuilder::new(&loose_apostrophes(re))
                 .case_insensitive(true)
                 .size_limit(1 << 22)
                 .build()
@@ -98,6 +98,53 @@ pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, Lexic
         });
     }
     Ok(entries)
+}
+
+/// Notes write "don't", "don’t" and, typed fast, "dont": an apostrophe in a
+/// regex (outside a character class) matches any of the three.
+fn loose_apostrophes(re: &str) -> String {
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut in_class = false;
+    let mut escaped = false;
+    for c in re.chars() {
+        match c {
+            _ if escaped => {
+                escaped = false;
+                out.push(c);
+            }
+            '\\' => {
+                escaped = true;
+                out.push(c);
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '\'' | '’' if !in_class => out.push_str("['’]?"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The spellings of a phrase that notes use for its apostrophes: as
+/// written, with a curly one, and without (`don't`, `don’t`, `dont`).
+pub fn apostrophe_variants(phrase: &str) -> Vec<String> {
+    if !phrase.contains(['\'', '’']) {
+        return vec![phrase.to_string()];
+    }
+    let straight = phrase.replace('’', "'");
+    let mut v = vec![
+        straight.clone(),
+        straight.replace('\'', "’"),
+        straight.replace('\'', ""),
+    ];
+    v.dedup();
+    v
 }
 
 fn first_line(s: &str) -> String {
@@ -128,6 +175,23 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("lexicons/a/b.txt:2: invalid regex"));
+    }
+
+    #[test]
+    fn apostrophes_match_straight_curly_or_missing() {
+        let e = parse_lexicon("f", "re:I don't give").unwrap();
+        let Pattern::Regex(r) = &e[0].pattern else {
+            panic!()
+        };
+        for s in ["I don't give", "I don’t give", "i dont give"] {
+            assert!(r.is_match(s), "{s}");
+        }
+        assert_eq!(apostrophe_variants("won't"), ["won't", "won’t", "wont"]);
+        let e = parse_lexicon("f", r"re:[\w'-]+ x").unwrap();
+        let Pattern::Regex(r) = &e[0].pattern else {
+            panic!()
+        };
+        assert!(r.is_match("o'neil x"));
     }
 
     #[test]
