@@ -129,7 +129,9 @@ fn speaker_label(line: &str, client: &str, roster: &Roster) -> Option<(Speaker, 
     } else if ADVISOR_LABELS.contains(&lower.as_str()) || roster.is_team(&lower) {
         Speaker::Advisor
     } else if sep == ':'
-        && label.chars().next().is_some_and(char::is_uppercase)
+        && label
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
         && label.split_whitespace().count() <= 2
         && !matches!(
             lower.as_str(),
@@ -281,7 +283,8 @@ fn is_abbreviation(before: &str) -> bool {
     }
     // "J." as an initial, "U.S." as an acronym.
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() == 1 && letters[0].is_uppercase() || word.contains('.') && word.len() <= 4
+    // "Richard d. 2023": a lone letter is an abbreviation too.
+    letters.len() == 1 && word.chars().count() <= 2 || word.contains('.') && word.len() <= 4
 }
 
 #[cfg(test)]

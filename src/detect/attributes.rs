@@ -28,7 +28,16 @@ pub fn attribute(
                 let pos = sent.start + hit.start;
                 // Nobody asks for their own card: when the clause's subject
                 // is the advisor, the sentence's subject is meant.
-                let subject = match refs.subject_at(s, pos) {
+                // "asked rick for my # -> wants help": after an arrow, the
+                // subject is named after it or is the sentence's own.
+                let subject = match refs.arrow_before(s, pos) {
+                    Some(arrow) => refs
+                        .first_in(s, arrow, pos)
+                        .or_else(|| refs.first_in(s, 0, pos))
+                        .map(|t| t.referent),
+                    None => refs.subject_at(s, pos),
+                };
+                let subject = match subject {
                     Some(Referent::Advisor) => refs.tokens[s].first().map(|t| t.referent),
                     other => other,
                 };

@@ -175,10 +175,14 @@ pub struct Words<'a> {
     pub public_figures: WordSet<'a>,
     /// `names/titles`.
     pub titles: WordSet<'a>,
+    /// `names/institutions`.
+    pub institutions: WordSet<'a>,
     /// `negation/negators`.
     pub negators: WordSet<'a>,
-    /// `openers/advisor`.
+    /// `grammar/advisor_openers`.
     pub advisor_openers: WordSet<'a>,
+    /// `grammar/prepositions`.
+    pub prepositions: WordSet<'a>,
 }
 
 impl<'a> Detector<'a> {
@@ -192,8 +196,10 @@ impl<'a> Detector<'a> {
                 not_names: matcher.word_set("names/not_names"),
                 public_figures: matcher.word_set("names/public_figures"),
                 titles: matcher.word_set("names/titles"),
+                institutions: matcher.word_set("names/institutions"),
                 negators: matcher.word_set("negation/negators"),
-                advisor_openers: matcher.word_set("openers/advisor"),
+                advisor_openers: matcher.word_set("grammar/advisor_openers"),
+                prepositions: matcher.word_set("grammar/prepositions"),
             },
         }
     }

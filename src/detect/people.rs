@@ -49,6 +49,8 @@ struct Rel {
     has_det: bool,
     /// `his`/`her`/`their`: whose relative it is depends on who came before.
     personal_det: bool,
+    /// `siblings`, `partners`: names a list, never one unnamed person.
+    plural: bool,
     definite: bool,
     /// `a colleague`: unless tied to a name or followed by `who`, it
     /// describes someone (`Alan is a dentist`) rather than naming a person.
@@ -111,7 +113,7 @@ pub fn find_people(
                     .iter()
                     .any(|r| overlaps(n.first, n.last, r.first, r.last))
         });
-        bind(&toks, &mut names, &mut rels);
+        bind(det, &toks, &mut names, &mut rels);
         // "Priscilla inherited her mom's house": after someone else's name,
         // his/her is that person's, and the relative is theirs, not the client's.
         for r in rels
@@ -124,7 +126,7 @@ pub fn find_people(
                 .filter(|(ni, n)| n.last < r.first && r.bound_to != Some(*ni))
                 .max_by_key(|(_, n)| n.last);
             if let Some((_, n)) = before {
-                let person = matches!(n.class, NameClass::Given) || n.bound;
+                let person = matches!(n.class, NameClass::Given | NameClass::Unsure);
                 if person {
                     r.owner = n.text.split_whitespace().next().map(str::to_string);
                 }
@@ -171,10 +173,15 @@ pub fn find_people(
             };
             // "Wolfgang's cousin Ilona is buying": the possessor is not the
             // subject; "Nadia's company is evaluating" keeps Nadia as topic.
-            let modifier = n.possessive
+            let phrase_start = rels
+                .iter()
+                .find(|r| r.bound_to == Some(ni))
+                .map_or(n.first, |r| r.first.min(n.first));
+            let modifier = (n.possessive
                 && rels
                     .iter()
-                    .any(|r| r.first > n.last && r.first <= n.last + 3);
+                    .any(|r| r.first > n.last && r.first <= n.last + 3))
+                || after_preposition(det, &toks, phrase_start);
             tokens.push(RefTok {
                 pos,
                 referent,
@@ -183,10 +190,15 @@ pub fn find_people(
             });
         }
         for r in rels.iter().filter(|r| r.bound_to.is_none()) {
-            let usable = if r.circle == Circle::Community {
+            let usable = if r.plural {
+                false
+            } else if r.circle == Circle::Community {
                 r.someone
             } else {
-                (r.has_det && !r.indefinite) || r.first == 0
+                (r.has_det && !r.indefinite)
+                    || toks[..r.first]
+                        .iter()
+                        .all(|t| !t.text.chars().any(char::is_alphanumeric))
             };
             if !usable {
                 continue;
@@ -215,7 +227,7 @@ pub fn find_people(
                 pos: toks[r.first].start,
                 referent: Referent::Person(idx),
                 carried: false,
-                modifier: possessive && r.first > 1,
+                modifier: (possessive && r.first > 1) || after_preposition(det, &toks, r.first),
             });
         }
         // "Asked Cosima if anyone comes to mind": shorthand drops the "I".
@@ -280,7 +292,7 @@ pub fn find_people(
                         .map(|(_, r)| *r);
                     let earlier = tokens
                         .iter()
-                        .filter(|r| r.pos < t.start)
+                        .filter(|r| r.pos < t.start && !r.modifier)
                         .filter(|r| matches!(r.referent, Referent::Client | Referent::Person(_)))
                         .max_by_key(|r| r.pos)
                         .map(|r| (r.referent, r.carried));
@@ -392,6 +404,38 @@ fn antecedent(tokens: &[RefTok], toks: &[Tok<'_>], ti: usize) -> Option<Referent
         .map(|r| r.referent)
 }
 
+/// "with Arturo", "about his brother": an object of a preposition, looking
+/// back over a determiner and up to two adjectives.
+fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
+    let mut k = idx;
+    for _ in 0..4 {
+        let Some(prev) = k.checked_sub(1) else {
+            return false;
+        };
+        let w = toks[prev].text;
+        if det.words.prepositions.contains(w) {
+            return true;
+        }
+        let lower = w.to_lowercase();
+        let skippable = DETERMINERS.contains(&lower.as_str())
+            || strip_possessive(w).1
+            || w.chars().all(|c| c.is_lowercase() || c == '-');
+        if !skippable {
+            return false;
+        }
+        k = prev;
+    }
+    false
+}
+
+/// `marisol` -> `Marisol`.
+fn capitalise(word: &str) -> String {
+    let mut cs = word.chars();
+    cs.next()
+        .map(|f| f.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
 fn is_cap(word: &str) -> bool {
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
@@ -417,6 +461,31 @@ fn find_names(
             && toks
                 .get(i + 1)
                 .is_some_and(|t| t.text == "." || is_cap(t.text));
+        // Shorthand writes names in lowercase once they are known:
+        // "marisol buying the building", "jen says".
+        let (stem, poss) = strip_possessive(toks[i].text);
+        let lower = stem.to_lowercase();
+        if !is_cap(stem)
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().count() >= 3
+            && (known.contains(&lower) || client.first() == Some(&lower))
+        {
+            let class = if client.first() == Some(&lower) {
+                NameClass::Client
+            } else {
+                NameClass::Given
+            };
+            spans.push(NameSpan {
+                first: i,
+                last: i,
+                text: capitalise(stem),
+                possessive: poss,
+                class,
+                bound: false,
+            });
+            i += 1;
+            continue;
+        }
         if !is_cap(toks[i].text)
             || (!is_title && w.not_names.contains(strip_possessive(toks[i].text).0))
         {
@@ -453,11 +522,24 @@ fn find_names(
                 }
                 continue;
             }
+            // Dmitri "Dima" Sokolov: a nickname in quotes inside a name.
+            if !words.is_empty()
+                && matches!(t, "\"" | "“")
+                && toks.get(j + 1).is_some_and(|n| is_cap(n.text))
+                && toks
+                    .get(j + 2)
+                    .is_some_and(|q| matches!(q.text, "\"" | "”"))
+                && toks.get(j + 3).is_some_and(|n| is_cap(n.text))
+            {
+                j += 3;
+                continue;
+            }
             // "Anselm Roth": a surname that is also a listed word, right
             // after a given name and ending the name.
             if words.len() == 1
                 && !title
                 && is_cap(stem)
+                && !w.institutions.contains(stem)
                 && (i > 0 || w.given.contains(words[0]))
                 && !toks.get(j + 1).is_some_and(|n| is_cap(n.text))
             {
@@ -482,8 +564,12 @@ fn find_names(
             continue;
         }
         let last = j - 1;
-        let text = if title {
-            format!("{}. {}", words[0], words[1..].join(" "))
+        // "Dr. Patel" keeps its title (the surname alone names no one);
+        // "Dr. Anjali Patel" is Anjali Patel.
+        let text = if title && words.len() == 2 {
+            format!("{}. {}", words[0], words[1])
+        } else if title {
+            words[1..].join(" ")
         } else {
             words.join(" ")
         };
@@ -491,7 +577,8 @@ fn find_names(
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
-        if w.not_names.contains(&text) {
+        // "Lincoln Elementary", "Harrow Lane Brewing": a business or place.
+        if w.not_names.contains(&text) || words.iter().any(|x| w.institutions.contains(x)) {
             i = j.max(i + 1);
             continue;
         }
@@ -608,7 +695,8 @@ fn find_relationships(
             if DETERMINERS.contains(&lower.as_str()) {
                 has_det = true;
                 definite = lower == "the";
-                personal_det = matches!(lower.as_str(), "his" | "her" | "their");
+                // "their CPA" after "Emiko" is still the household's CPA.
+                personal_det = matches!(lower.as_str(), "his" | "her");
                 indefinite = matches!(lower.as_str(), "a" | "an" | "another");
                 break;
             }
@@ -623,8 +711,9 @@ fn find_relationships(
                     .split_whitespace()
                     .any(|c| c == stem_lower)
                     || stem_lower == "client";
-                if is_cap(stem) && !is_client {
-                    owner = Some(stem.to_string());
+                // "Tom's wife", and in shorthand "chidi's sis".
+                if stem.chars().all(char::is_alphabetic) && !is_client {
+                    owner = Some(capitalise(stem));
                 }
                 break;
             }
@@ -659,6 +748,16 @@ fn find_relationships(
             circle,
             has_det,
             personal_det,
+            plural: {
+                let said = toks[first..=last]
+                    .iter()
+                    .map(|t| t.text.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let canonical = det.matcher.canonical(hit.entry);
+                said != canonical
+                    && ((said.ends_with('s') && !canonical.ends_with('s')) || said.ends_with("ren"))
+            },
             definite,
             indefinite: indefinite
                 && !toks
@@ -675,21 +774,40 @@ fn find_relationships(
 /// Ties relationships to names: `her brother Tom`, `Dave, her neighbor`,
 /// `a colleague at the plant, Stan Wolski`, `Gordon, who sits on the board`.
 #[allow(clippy::needless_range_loop)] // rels[ri] is read and written while names is searched
-fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
+fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut Vec<Rel>) {
     let free = |names: &[NameSpan], i: usize| {
         !names[i].bound && matches!(names[i].class, NameClass::Given | NameClass::Unsure)
     };
+    // (relationship, name) pairs found for the other names of a list.
+    let mut listed: Vec<(usize, usize)> = Vec::new();
     for ri in 0..rels.len() {
+        if rels[ri].bound_to.is_some() {
+            continue;
+        }
         // Right: R [,] [named|called] Name, or R + short phrase + ", Name".
         let mut j = rels[ri].last + 1;
         let mut hops = 0;
         let mut target = None;
+        // "Her boss, managing partner Graham Lowe": relationships in a row
+        // name one person.
+        let mut chained: Vec<usize> = Vec::new();
+        let prepositional = toks
+            .get(j)
+            .is_some_and(|t| det.words.prepositions.contains(t.text));
         while j < toks.len() && hops <= 6 {
+            if let Some(rj) = (ri + 1..rels.len()).find(|&rj| rels[rj].first == j) {
+                chained.push(rj);
+                j = rels[rj].last + 1;
+                hops = 0;
+                continue;
+            }
             if let Some(ni) = names.iter().position(|n| n.first == j) {
+                // "her bff from college Kim Pham": a short phrase with no comma.
                 if free(names, ni)
                     && (hops == 0
                         || toks[j - 1].text == ","
-                        || matches!(toks[j - 1].text, "named" | "called"))
+                        || matches!(toks[j - 1].text, "named" | "called")
+                        || (prepositional && hops <= 3))
                 {
                     target = Some(ni);
                 }
@@ -706,9 +824,9 @@ fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
                 }
                 break;
             }
-            let plain_word = w
-                .chars()
-                .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+            let plain_word = w == "@"
+                || w.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
             if !(w == "," || plain_word)
                 || matches!(w, "who" | "and" | "is" | "was" | "has" | "had")
             {
@@ -763,7 +881,39 @@ fn bind(toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut [Rel]) {
         if let Some(ni) = target {
             names[ni].bound = true;
             rels[ri].bound_to = Some(ni);
+            for rj in chained {
+                rels[rj].bound_to = Some(ni);
+            }
+            // "his siblings Britt, Lars and Ingrid"
+            if rels[ri].plural {
+                let mut k = names[ni].last + 1;
+                loop {
+                    let mut m = k;
+                    while toks
+                        .get(m)
+                        .is_some_and(|t| matches!(t.text, "," | "and" | "&"))
+                    {
+                        m += 1;
+                    }
+                    if m == k {
+                        break;
+                    }
+                    match names.iter().position(|n| n.first == m) {
+                        Some(nj) if free(names, nj) => {
+                            names[nj].bound = true;
+                            listed.push((ri, nj));
+                            k = names[nj].last + 1;
+                        }
+                        _ => break,
+                    }
+                }
+            }
         }
+    }
+    for (ri, nj) in listed {
+        let mut copy = rels[ri].clone();
+        copy.bound_to = Some(nj);
+        rels.push(copy);
     }
 }
 
@@ -822,11 +972,13 @@ fn mark_exclusions(
                 persons.iter().find(|(p, _)| *p > pos && *p - pos <= 24)
             }
         } else {
+            // "Her father passed away": the person just before the words;
+            // "their file server died" says nothing of Nico, named earlier.
             persons
                 .iter()
                 .rev()
-                .find(|(p, _)| *p < pos)
-                .or(persons.first())
+                .find(|(p, _)| *p < pos && pos - *p <= 48)
+                .or_else(|| persons.iter().find(|(p, _)| *p > pos && *p - pos <= 24))
         };
         if let Some(&(_, i)) = target {
             mentions[i].exclusion.get_or_insert(kind);

@@ -205,9 +205,15 @@ impl Matcher {
         if !self.all_regex_entries.is_empty() {
             for i in self.all_regexes.matches(text).iter() {
                 let (gid, re, entry) = &self.all_regex_entries[i];
-                for m in re.find_iter(text) {
-                    if m.start() < m.end() && is_bounded(text, m.start(), m.end()) {
-                        by_group[*gid].push(self.hit(*entry, m.start(), m.end()));
+                                for m in re.find_iter(text) {
+                    // A pattern may end on the punctuation that closes its
+                    // phrase ("wants to meet!"); the hit is the words.
+                    let end = m.start()
+                        + m.as_str()
+                            .trim_end_matches(['.', ',', ';', '!', '?', ' ', '-', '>'])
+                            .len();
+                    if m.start() < end && is_bounded(text, m.start(), end) {
+                        by_group[*gid].push(self.hit(*entry, m.start(), end));
                     }
                 }
             }
@@ -272,7 +278,7 @@ impl Matcher {
 }
 
 /// Groups that are word lists, looked up one word at a time, not scanned.
-const SCAN_SKIPS: [&str; 2] = ["names", "openers"];
+const SCAN_SKIPS: [&str; 2] = ["names", "grammar"];
 
 /// Leftmost-longest across literals and regexes alike: sorted by start,
 /// longest first, then every hit overlapping a kept one dropped.
