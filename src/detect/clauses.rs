@@ -29,6 +29,9 @@ pub struct Refs {
     /// Per sentence, byte offsets just after an arrow (`->`): in shorthand
     /// what follows is the reply to what came before.
     pub arrows: Vec<Vec<usize>>,
+    /// Per sentence, quotations as (open, close) byte offsets and who is
+    /// quoted: `Yusuf: "You guys really stepped up, thank you."`
+    pub quotes: Vec<Vec<(usize, usize, Referent)>>,
 }
 
 impl Refs {
@@ -50,7 +53,13 @@ impl Refs {
             .unwrap_or(0);
         toks.iter()
             .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
-            .or_else(|| toks.iter().rev().find(|t| t.pos < pos && !t.modifier))
+            .or_else(|| {
+                // A public figure after a verb is its object ("quoted Warren
+                // Buffett ..., and thanked us"), never the one acting.
+                toks.iter()
+                    .rev()
+                    .find(|t| t.pos < pos && !t.modifier && t.referent != Referent::Outsider)
+            })
             .copied()
     }
 
@@ -60,6 +69,14 @@ impl Refs {
             .iter()
             .find(|t| t.pos >= from && t.pos < to && !t.modifier)
             .copied()
+    }
+
+    /// The quotation holding `pos`, if any: (open offset, who is quoted).
+    pub fn quote_at(&self, sentence: usize, pos: usize) -> Option<(usize, Referent)> {
+        self.quotes[sentence]
+            .iter()
+            .find(|(open, close, _)| *open < pos && pos < *close)
+            .map(|(open, _, who)| (*open, *who))
     }
 
     /// The last arrow before `pos` in a sentence.

@@ -62,6 +62,21 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
         Speaker::Other => Side::Other,
         // "asked hector abt intros -> nah man": after an arrow, the reply
         // is the client's unless someone else is named as saying it.
+        // Inside a quotation: someone else named as its subject says it;
+        // otherwise the one quoted does ("You guys stepped up, thank you").
+        Speaker::Narration if refs.quote_at(s, pos).is_some() => {
+            let (open, speaker) = refs.quote_at(s, pos).unwrap_or((pos, Referent::Client));
+            let subject = refs.first_in(s, open, pos).map(|t| t.referent);
+            let who = match subject {
+                Some(Referent::Person(i)) => Referent::Person(i),
+                _ => speaker,
+            };
+            match who {
+                Referent::Client => Side::Client,
+                Referent::Advisor => Side::Advisor,
+                Referent::Person(_) | Referent::Outsider => Side::Other,
+            }
+        }
         Speaker::Narration if refs.arrow_before(s, pos).is_some() => {
             let arrow = refs.arrow_before(s, pos).unwrap_or(pos);
             match refs.first_in(s, arrow, pos).map(|t| t.referent) {

@@ -246,6 +246,7 @@ pub fn find_people(
         // Pronouns: resolved against this sentence, then the previous one.
         let mut pronouns: Vec<(String, (Referent, bool))> = Vec::new();
         let quotes = quote_spans(&toks);
+        let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             let lower = t.text.to_lowercase();
             let mut carried = false;
@@ -253,13 +254,7 @@ pub fn find_people(
             // `Robert said, "If I think of anyone..."` (the client by default).
             if sent.speaker == Speaker::Narration && matches!(lower.as_str(), "i" | "we" | "you") {
                 if let Some(&(open, _)) = quotes.iter().find(|(a, b)| *a < ti && ti < *b) {
-                    let speaker = tokens
-                        .iter()
-                        .filter(|r| r.pos < toks[open].start && !r.modifier)
-                        .max_by_key(|r| r.pos)
-                        .map(|r| r.referent)
-                        .filter(|r| *r != Referent::Outsider)
-                        .unwrap_or(Referent::Client);
+                    let speaker = quote_speaker(&tokens, &toks, open);
                     let referent = match (lower.as_str(), speaker) {
                         ("you", Referent::Advisor) => Referent::Client,
                         ("you", _) => Referent::Advisor,
@@ -331,6 +326,12 @@ pub fn find_people(
             }
         }
         tokens.sort_by_key(|r| r.pos);
+        if sent.speaker == Speaker::Narration {
+            for &(open, close) in &quotes {
+                let end = toks.get(close).map_or(sent.end, |t| t.start);
+                quoted.push((toks[open].start, end, quote_speaker(&tokens, &toks, open)));
+            }
+        }
         mark_exclusions(
             det,
             scan,
@@ -358,8 +359,21 @@ pub fn find_people(
         refs.tokens.push(tokens);
         refs.breaks.push(find_breaks(scan, note, s));
         refs.arrows.push(find_arrows(note, s));
+        refs.quotes.push(quoted);
     }
     refs
+}
+
+/// Who a quotation in prose quotes: the last person named before it (the
+/// client when no one is).
+fn quote_speaker(tokens: &[RefTok], toks: &[Tok<'_>], open: usize) -> Referent {
+    tokens
+        .iter()
+        .filter(|r| r.pos < toks[open].start && !r.modifier)
+        .max_by_key(|r| r.pos)
+        .map(|r| r.referent)
+        .filter(|r| *r != Referent::Outsider)
+        .unwrap_or(Referent::Client)
 }
 
 /// Token index pairs (open, close) of quotations in a sentence; an

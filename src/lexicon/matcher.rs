@@ -205,7 +205,7 @@ impl Matcher {
         if !self.all_regex_entries.is_empty() {
             for i in self.all_regexes.matches(text).iter() {
                 let (gid, re, entry) = &self.all_regex_entries[i];
-                                for m in re.find_iter(text) {
+                for m in re.find_iter(text) {
                     // A pattern may end on the punctuation that closes its
                     // phrase ("wants to meet!"); the hit is the words.
                     let end = m.start()
