@@ -101,13 +101,21 @@ pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, Lexic
 }
 
 /// Notes write "don't", "don’t" and, typed fast, "dont": an apostrophe in a
-/// regex (outside a character class) matches any of the three.
+/// regex (outside a character class) matches any of the three. A `\b` is
+/// made ASCII (`(?-u:\b)`): a Unicode word boundary stops the lazy DFA on
+/// the first non-ASCII byte and every note would be searched the slow way.
 fn loose_apostrophes(re: &str) -> String {
     let mut out = String::with_capacity(re.len() + 8);
     let mut in_class = false;
     let mut escaped = false;
     for c in re.chars() {
         match c {
+            'b' | 'B' if escaped && !in_class => {
+                escaped = false;
+                // Replace the `\` already pushed.
+                out.pop();
+                out.push_str(if c == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+            }
             _ if escaped => {
                 escaped = false;
                 out.push(c);
@@ -187,6 +195,7 @@ mod tests {
             assert!(r.is_match(s), "{s}");
         }
         assert_eq!(apostrophe_variants("won't"), ["won't", "won’t", "wont"]);
+        assert_eq!(loose_apostrophes(r"a\bb"), r"a(?-u:\b)b");
         let e = parse_lexicon("f", r"re:[\w'-]+ x").unwrap();
         let Pattern::Regex(r) = &e[0].pattern else {
             panic!()
