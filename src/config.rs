@@ -47,6 +47,8 @@ pub struct Config {
     pub threads: Option<usize>,
     /// Only the clients of shard K of N.
     pub shard: Option<(u32, u32)>,
+    /// Exports bigger than twice this are read in pieces of this size.
+    pub chunk_bytes: usize,
 }
 
 impl Config {
@@ -88,6 +90,7 @@ impl Config {
             matcher,
             threads: args.threads,
             shard: args.shard,
+            chunk_bytes: args.chunk_bytes.unwrap_or(8 << 20).max(1),
         })
     }
 }

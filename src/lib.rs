@@ -33,7 +33,7 @@ use detect::Detector;
 use diag::Diagnostic;
 use model::Tables;
 use read::walk::{expand_paths, Input};
-use read::{read_bytes, FileResult};
+use read::{chunk, read_bytes, FileResult};
 
 /// The result of a scan.
 #[derive(Debug, Default)]
@@ -109,6 +109,11 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         .par_iter()
         .zip(sizes.par_iter())
         .map(|(input, size)| {
+            if chunk::is_chunkable(input.format) && *size > 2 * cfg.chunk_bytes as u64 {
+                let analysed = scan_in_chunks(input, cfg, &detector, progress);
+                progress.files_done.fetch_add(1, Ordering::Relaxed);
+                return analysed;
+            }
             let result = read_input(input, cfg);
             let analysed = analyse_file(result, &detector, cfg.shard);
             progress
@@ -161,6 +166,80 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         files,
         clients,
     })
+}
+
+/// A big CSV/TSV/JSONL export read in record-aligned pieces, in parallel,
+/// results put back in file order.
+fn scan_in_chunks(
+    input: &Input,
+    cfg: &Config,
+    detector: &Detector<'_>,
+    progress: &Progress,
+) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
+    // Pieces large enough that per-piece work is small, small enough that
+    // a few in flight stay well inside memory (8 MiB unless told).
+    let (header, chunks) = match chunk::plan_chunks(&input.path, input.format, cfg.chunk_bytes) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let d = Diagnostic::error(&input.path, 0, format!("cannot read: {e}"));
+            return (Vec::new(), vec![d]);
+        }
+    };
+    let header_lines = u32::try_from(memchr::memchr_iter(b'\n', &header).count()).unwrap_or(0);
+    let pieces: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let bytes = match chunk::read_chunk(&input.path, &header, *piece) {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = Diagnostic::error(
+                        &input.path,
+                        piece.first_line,
+                        format!("cannot read: {e}"),
+                    );
+                    return (Vec::new(), vec![d]);
+                }
+            };
+            let mut result = read_bytes(&input.path, input.format, &bytes, &cfg.columns);
+            drop(bytes);
+            // Lines of the piece (after the header) -> lines of the file.
+            let shift = |line: u32| {
+                if line <= header_lines {
+                    line
+                } else {
+                    line - header_lines + piece.first_line - 1
+                }
+            };
+            for note in &mut result.notes {
+                note.line = shift(note.line);
+            }
+            // The header's own problems are told once, by the first piece.
+            result
+                .diagnostics
+                .retain(|d| i == 0 || d.line > header_lines);
+            for d in &mut result.diagnostics {
+                if d.line > 0 {
+                    d.line = shift(d.line);
+                }
+            }
+            let analysed = analyse_file(result, detector, cfg.shard);
+            progress
+                .notes_done
+                .fetch_add(analysed.0.len() as u64, Ordering::Relaxed);
+            progress
+                .bytes_done
+                .fetch_add(piece.len as u64, Ordering::Relaxed);
+            analysed
+        })
+        .collect();
+    let mut records = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (r, d) in pieces {
+        records.extend(r);
+        diagnostics.extend(d);
+    }
+    (records, diagnostics)
 }
 
 fn read_input(input: &Input, cfg: &Config) -> FileResult {

@@ -2,6 +2,7 @@
 //!
 //! Input: an `Input` (a path and its format). Output: a `FileResult` of raw
 //! notes in file order, and diagnostics. Readers never look inside a note.
+pub mod chunk;
 pub mod date;
 pub mod decode;
 pub mod html;

@@ -98,3 +98,52 @@ fn bad_shard_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("K must be from 0 to N-1"));
 }
+
+#[test]
+fn big_exports_read_in_pieces_give_the_same_tables() {
+    let root = fixtures();
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let pieces = tmp.path().join("pieces");
+    let exports = "notes/exports";
+    let out = run(
+        &root,
+        &["scan", exports, "--out", whole.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Pieces of 64 bytes: every record is cut apart from its neighbours.
+    let out = run(
+        &root,
+        &[
+            "scan",
+            exports,
+            "--out",
+            pieces.to_str().unwrap(),
+            "--chunk-bytes",
+            "64",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for table in ["candidates.csv", "flags.csv"] {
+        assert!(
+            read(&whole, table) == read(&pieces, table),
+            "{table} differs when read in pieces"
+        );
+    }
+    assert!(
+        read(&whole, "candidates.csv").len() > 300,
+        "the exports yield candidates"
+    );
+}
