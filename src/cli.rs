@@ -181,6 +181,11 @@ pub struct InputArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Replace every client's and person's name, in every column and
+    /// evidence sentence, with a stable pseudonym (Client 1, Person 1...),
+    /// for sharing the tables outside the practice.
+    #[arg(long)]
+    pub redact: bool,
     /// Piece size in bytes for reading big exports (for tests).
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_bytes: Option<usize>,

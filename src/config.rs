@@ -49,6 +49,8 @@ pub struct Config {
     pub shard: Option<(u32, u32)>,
     /// Exports bigger than twice this are read in pieces of this size.
     pub chunk_bytes: usize,
+    /// Pseudonyms for every name in the tables.
+    pub redact: bool,
 }
 
 impl Config {
@@ -91,6 +93,7 @@ impl Config {
             threads: args.threads,
             shard: args.shard,
             chunk_bytes: args.chunk_bytes.unwrap_or(8 << 20).max(1),
+            redact: args.redact,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod merge;
 pub mod model;
 pub mod notes;
 pub mod read;
+pub mod redact;
 pub mod rules;
 pub mod write;
 
@@ -158,7 +159,10 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         .map(|r| aggregate::client_key(&r.client))
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let tables = aggregate::build_tables(records);
+    let mut tables = aggregate::build_tables(records);
+    if cfg.redact {
+        redact::redact(&mut tables);
+    }
     Ok(Scan {
         tables,
         diagnostics,

@@ -13,5 +13,7 @@ mod cases;
 mod determinism;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/privacy.rs"]
+mod privacy;
 #[path = "cli/shards.rs"]
 mod shards;
