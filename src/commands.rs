@@ -59,7 +59,8 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
         }
         None => None,
     };
-    let cfg = Config::from_args(&input)?;
+    let mut cfg = Config::from_args(&input)?;
+    cfg.exclude = Some(out.clone());
     let (result, exit) = scan_and_report(&cfg, &input)?;
     let changes: Option<Changes> = previous.map(|p| compare::compare(&result.tables, &p));
     let files =

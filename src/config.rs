@@ -51,6 +51,9 @@ pub struct Config {
     pub chunk_bytes: usize,
     /// Pseudonyms for every name in the tables.
     pub redact: bool,
+    /// The output folder: never read as input (a nightly job may write
+    /// its tables inside the folder it scans).
+    pub exclude: Option<PathBuf>,
 }
 
 impl Config {
@@ -94,6 +97,7 @@ impl Config {
             shard: args.shard,
             chunk_bytes: args.chunk_bytes.unwrap_or(8 << 20).max(1),
             redact: args.redact,
+            exclude: None,
         })
     }
 }

@@ -90,6 +90,13 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         .cloned()
         .collect();
     let (mut inputs, mut diagnostics) = expand_paths(&others);
+    if let Some(out) = cfg
+        .exclude
+        .as_ref()
+        .and_then(|o| std::fs::canonicalize(o).ok())
+    {
+        inputs.retain(|i| std::fs::canonicalize(&*i.path).map_or(true, |p| !p.starts_with(&out)));
+    }
     if let Some(format) = cfg.input_format {
         for i in &mut inputs {
             i.format = format;

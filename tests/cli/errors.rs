@@ -426,3 +426,29 @@ fn review_shows_the_client_and_evidence_sources() {
     );
     assert!(stdout.contains("ask_now"), "{stdout}");
 }
+
+#[test]
+fn output_folder_inside_the_scanned_folder_is_not_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("ana-lima.md"),
+        "Client: Ana Lima\n\n## 2026-01-05\nHer brother Caio Lima is selling his bakery and asked for my card.\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = crate::harness::run(&notes, &["scan", ".", "--out", "out"], None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
