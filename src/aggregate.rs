@@ -15,8 +15,8 @@ use crate::rules::{self, NoteVerdict};
 /// A sentence kept as evidence, with its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
-    /// The sentence.
-    pub text: String,
+    /// The sentence, shared by every fact drawn from it.
+    pub text: Arc<str>,
     /// 1-based line in the input.
     pub line: u32,
 }
@@ -47,6 +47,8 @@ pub struct NoteRecord {
 #[derive(Debug, Default)]
 struct Person {
     name: Option<String>,
+    /// `name` split into lowercase words, for matching mentions.
+    name_words: Vec<String>,
     relationship: Option<String>,
     circle: Option<Circle>,
     owner: Option<String>,
@@ -191,7 +193,7 @@ fn join_evidence(items: &[(Evidence, Arc<str>)]) -> (String, String) {
     let mut out = String::new();
     let mut seen: Vec<&str> = Vec::new();
     for (e, _) in items {
-        let text = e.text.as_str();
+        let text: &str = &e.text;
         if seen.contains(&text) {
             continue;
         }
@@ -228,17 +230,17 @@ const TITLES: [&str; 6] = ["dr", "mr", "mrs", "ms", "miss", "prof"];
 /// Same person: one name's words start the other's (`Tom` ~ `Tom Reyes`),
 /// or a title and surname match a full name's surname (`Dr. Patel`).
 pub fn same_name(a: &str, b: &str) -> bool {
-    let (a, b) = (name_words(a), name_words(b));
+    same_words(&name_words(a), &name_words(b))
+}
+
+/// `same_name` on names already split into lowercase words.
+fn same_words(a: &[String], b: &[String]) -> bool {
     let titled = |w: &[String]| w.first().is_some_and(|f| TITLES.contains(&f.as_str()));
     if titled(&a) || titled(&b) {
         let sa = a.last();
         return sa.is_some() && sa == b.last();
     }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !short.is_empty() && long[..short.len()] == short[..]
 }
 
@@ -249,10 +251,14 @@ fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
         let mut slot: Vec<Option<usize>> = Vec::with_capacity(note.mentions.len());
         for (m, ev) in &note.mentions {
             let rel_key = (m.relationship.clone(), m.owner.clone());
+            let words = m.name.as_deref().map(name_words);
             let found = match &m.name {
-                Some(name) => people
+                Some(_) => people
                     .iter()
-                    .position(|p| p.name.as_deref().is_some_and(|n| same_name(n, name)))
+                    .position(|p| {
+                        let w = words.as_deref().unwrap_or_default();
+                        !p.name_words.is_empty() && same_words(&p.name_words, w)
+                    })
                     .or_else(|| {
                         // A name given to a relationship seen unnamed before.
                         m.relationship.as_ref()?;
@@ -286,11 +292,10 @@ fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
             let p = &mut people[idx];
             if let Some(name) = &m.name {
                 // The fullest name used.
-                if p.name
-                    .as_ref()
-                    .is_none_or(|n| name_words(name).len() > name_words(n).len())
-                {
+                let w = words.clone().unwrap_or_default();
+                if p.name.is_none() || w.len() > p.name_words.len() {
                     p.name = Some(name.clone());
+                    p.name_words = w;
                 }
             }
             if p.relationship.is_none() && m.relationship.is_some() {
@@ -364,7 +369,7 @@ mod tests {
         let long = "word ".repeat(100);
         let items = vec![(
             Evidence {
-                text: long,
+                text: Arc::from(long),
                 line: 3,
             },
             Arc::from("a.md"),

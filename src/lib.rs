@@ -292,8 +292,12 @@ pub fn analyse_note(raw: read::RawNote, detector: &Detector<'_>) -> NoteRecord {
     let note = notes::split_note(raw, detector.roster);
     let findings = detector.detect(&note);
     let verdict = rules::flag_note(&findings);
-    let evidence = |s: usize| Evidence {
-        text: note.sentence_text(s).to_string(),
+    // Each sentence copied out of the note once, however many facts cite it.
+    let mut texts: Vec<Option<Arc<str>>> = vec![None; note.sentences.len()];
+    let mut evidence = |s: usize| Evidence {
+        text: texts[s]
+            .get_or_insert_with(|| Arc::from(note.sentence_text(s)))
+            .clone(),
         line: note.sentences[s].line,
     };
     let flag_evidence = verdict
