@@ -236,7 +236,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
 /// `same_name` on names already split into lowercase words.
 fn same_words(a: &[String], b: &[String]) -> bool {
     let titled = |w: &[String]| w.first().is_some_and(|f| TITLES.contains(&f.as_str()));
-    if titled(&a) || titled(&b) {
+    if titled(a) || titled(b) {
         let sa = a.last();
         return sa.is_some() && sa == b.last();
     }
