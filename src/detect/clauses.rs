@@ -104,6 +104,9 @@ pub fn find_arrows(note: &Note, s: usize) -> Vec<usize> {
     let sent = note.sentences[s];
     let text = &note.raw.text[sent.start..sent.end];
     let mut out = Vec::new();
+    if !text.contains(['>', '→']) {
+        return out;
+    }
     for arrow in ["->", "=>", "→"] {
         out.extend(
             text.match_indices(arrow)
