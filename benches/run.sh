@@ -10,9 +10,14 @@
 #   THREADS     thread counts for ceiling and circlescan  ("1 2")
 #   REPS        timed repetitions per command (>= 1)      (3)
 #   TOOLS       which rows to time: cat ceiling circlescan ("cat ceiling circlescan")
+#   SCAN_SIZES  the sizes at which circlescan is timed      ($SIZES)
 #   PHRASES     phrases file for the ceiling              (../shared/bench/phrases.txt)
 #   GEN         corpus generator                          (../shared/bench/gen_corpus.py)
 #   TIMEOUT     seconds before one timed command is killed (900)
+#   IDLE_WAIT   before each timed command, wait up to this many seconds for
+#               the machine to go idle (other processes < IDLE_MAX % of all
+#               CPUs over 0.5 s); 0 turns it off              (60)
+#   IDLE_MAX    see IDLE_WAIT                              (10)
 #   NO_BUILD=1  skip the two cargo builds
 #   CIRCLESCAN  binary to time                            (target/release/circlescan)
 #   REVIEW_REPS timed runs of `circlescan review FILE`     (10)
@@ -28,9 +33,12 @@ FORMATS=${FORMATS:-dir csv jsonl}
 THREADS=${THREADS:-1 2}
 REPS=${REPS:-3}
 TOOLS=${TOOLS:-cat ceiling circlescan}
+SCAN_SIZES=${SCAN_SIZES:-$SIZES}
 PHRASES=${PHRASES:-$ROOT/../shared/bench/phrases.txt}
 GEN=${GEN:-$ROOT/../shared/bench/gen_corpus.py}
 TIMEOUT=${TIMEOUT:-900}
+IDLE_WAIT=${IDLE_WAIT:-60}
+IDLE_MAX=${IDLE_MAX:-10}
 REVIEW_REPS=${REVIEW_REPS:-10}
 RESULTS=${RESULTS:-$ROOT/benches/results.md}
 CEILING=$ROOT/benches/ceiling/target/release/ceiling
@@ -176,10 +184,38 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 TSV=$WORK/runs.tsv
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$LOAD_START" 'BEGIN {exit !(l > 0.5)}'; then
-    log "WARNING: load average is $LOAD_START before timing: other processes share the CPUs, numbers will be noisy"
-    ps -eo pcpu,comm --sort=-pcpu | awk 'NR > 1 && NR <= 4 {printf "[bench]     %s%% %s\n", $1, $2}' >&2 || true
+    log "WARNING: load average is $LOAD_START: other processes share the CPUs, numbers may be noisy" \
+        "(IDLE_WAIT=$IDLE_WAIT s before each run; watch the CPU % column)"
 fi
 printf 'corpus\tsize\tformat\tbytes\tnotes\ttool\tthreads\trep\twall_s\trss_kib\tcpu_pct\tstatus\n' >"$TSV"
+
+# Busy share (percent of all CPUs) over 0.5 s, from /proc/stat.
+cpu_busy_pct() {
+    local _c u1 n1 s1 i1 w1 q1 sq1 st1 u2 n2 s2 i2 w2 q2 sq2 st2 b t
+    read -r _c u1 n1 s1 i1 w1 q1 sq1 st1 _ </proc/stat
+    sleep 0.5
+    read -r _c u2 n2 s2 i2 w2 q2 sq2 st2 _ </proc/stat
+    b=$(((u2 + n2 + s2 + q2 + sq2 + st2) - (u1 + n1 + s1 + q1 + sq1 + st1)))
+    t=$((b + (i2 + w2) - (i1 + w1)))
+    echo $((t > 0 ? 100 * b / t : 0))
+}
+# Wait (at most IDLE_WAIT s) until other work on this 2-core machine stops.
+wait_idle() {
+    ((IDLE_WAIT > 0)) || return 0
+    local deadline=$((SECONDS + IDLE_WAIT)) busy waited=0
+    while :; do
+        busy=$(cpu_busy_pct)
+        ((busy < IDLE_MAX)) && break
+        if ((SECONDS >= deadline)); then
+            log "  machine still busy (${busy}% of all CPUs) after ${IDLE_WAIT}s: timing anyway"
+            return 0
+        fi
+        ((waited)) || log "  machine busy (${busy}% of all CPUs): waiting up to ${IDLE_WAIT}s"
+        waited=1
+    done
+    if ((waited)); then log "  machine idle again"; fi
+    return 0
+}
 
 # timed CORPUS SIZE FORMAT BYTES NOTES TOOL THREADS REP -- CMD...
 # Wall time from bash's clock around /usr/bin/time (finer than its 10 ms);
@@ -188,6 +224,7 @@ timed() {
     local corpus=$1 size=$2 format=$3 bytes=$4 notes=$5 tool=$6 threads=$7 rep=$8
     shift 9
     local tf=$WORK/time.txt out=$WORK/out.txt t0 t1 rc=0 rss cpu status=ok
+    wait_idle
     t0=$EPOCHREALTIME
     /usr/bin/time -v -o "$tf" timeout "$TIMEOUT" "$@" </dev/null >"$out" 2>&1 || rc=$?
     t1=$EPOCHREALTIME
@@ -237,7 +274,7 @@ for s in $SIZES; do
                     fi
                 done
             fi
-            if has_tool circlescan && ((CIRCLESCAN_OK && !cs_failed)); then
+            if has_tool circlescan && [[ " $SCAN_SIZES " == *" $s "* ]] && ((CIRCLESCAN_OK && !cs_failed)); then
                 for t in $THREADS; do
                     o=$(mktemp -d "$WORK/scan.XXXXXX")
                     timed "$name" "$s" "$f" "$bytes" "$notes" circlescan "$t" "$rep" -- \
