@@ -183,6 +183,8 @@ pub struct Words<'a> {
     pub advisor_openers: WordSet<'a>,
     /// `grammar/prepositions`.
     pub prepositions: WordSet<'a>,
+    /// `grammar/object_verbs`.
+    pub object_verbs: WordSet<'a>,
 }
 
 impl<'a> Detector<'a> {
@@ -200,6 +202,7 @@ impl<'a> Detector<'a> {
                 negators: matcher.word_set("negation/negators"),
                 advisor_openers: matcher.word_set("grammar/advisor_openers"),
                 prepositions: matcher.word_set("grammar/prepositions"),
+                object_verbs: matcher.word_set("grammar/object_verbs"),
             },
         }
     }

@@ -126,7 +126,7 @@ pub fn find_people(
                 .filter(|(ni, n)| n.last < r.first && r.bound_to != Some(*ni))
                 .max_by_key(|(_, n)| n.last);
             if let Some((_, n)) = before {
-                let person = matches!(n.class, NameClass::Given | NameClass::Unsure);
+                let person = n.class == NameClass::Given || n.bound;
                 if person {
                     r.owner = n.text.split_whitespace().next().map(str::to_string);
                 }
@@ -427,10 +427,15 @@ fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
             return false;
         };
         let w = toks[prev].text;
-        if det.words.prepositions.contains(w) {
+        // "with Arturo", and "asked Gareth", "told Nadia": objects both.
+        if det.words.prepositions.contains(w) || det.words.object_verbs.contains(w) {
             return true;
         }
         let lower = w.to_lowercase();
+        // "told me her brother-in-law Tom": the object was "me".
+        if matches!(lower.as_str(), "me" | "us" | "him" | "them" | "you" | "it") {
+            return false;
+        }
         let skippable = DETERMINERS.contains(&lower.as_str())
             || strip_possessive(w).1
             || w.chars().all(|c| c.is_lowercase() || c == '-');
@@ -815,13 +820,27 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
                 hops = 0;
                 continue;
             }
+            // "at the Dayton plant, Oksana": a capitalised word used as an
+            // adjective is part of the phrase, not the name.
+            if let Some(ni) = names.iter().position(|n| n.first == j) {
+                let modifies_next = hops > 0
+                    && names[ni].class == NameClass::Unsure
+                    && toks
+                        .get(names[ni].last + 1)
+                        .is_some_and(|t| t.text.chars().next().is_some_and(char::is_lowercase));
+                if modifies_next {
+                    j = names[ni].last + 1;
+                    hops += 1;
+                    continue;
+                }
+            }
             if let Some(ni) = names.iter().position(|n| n.first == j) {
                 // "her bff from college Kim Pham": a short phrase with no comma.
                 if free(names, ni)
                     && (hops == 0
                         || toks[j - 1].text == ","
                         || matches!(toks[j - 1].text, "named" | "called")
-                        || (prepositional && hops <= 3))
+                        || (prepositional && hops <= 3 && names[ni].class == NameClass::Given))
                 {
                     target = Some(ni);
                 }
