@@ -251,7 +251,7 @@ fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
         let mut slot: Vec<Option<usize>> = Vec::with_capacity(note.mentions.len());
         for (m, ev) in &note.mentions {
             let rel_key = (m.relationship.clone(), m.owner.clone());
-            let words = m.name.as_deref().map(name_words);
+            let words = m.key.as_deref().or(m.name.as_deref()).map(name_words);
             let found = match &m.name {
                 Some(_) => people
                     .iter()

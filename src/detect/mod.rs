@@ -59,6 +59,9 @@ pub struct Mention {
     pub definite: bool,
     /// A reason the person is not a candidate.
     pub exclusion: Option<Exclusion>,
+    /// The name as merging compares it: lowercase words, the given name in
+    /// its full form (`bob chen` -> `robert chen`), an alias resolved.
+    pub key: Option<String>,
 }
 
 /// Need or interest, attributed to a mention.

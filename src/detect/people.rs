@@ -8,7 +8,7 @@ use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
     strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
 };
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::Circle;
 use crate::notes::{Note, Speaker};
@@ -80,6 +80,8 @@ pub fn find_people(
     // First names of people already met in this note: "Gideon" after
     // "Gideon Shore" is the same person even if no list knows the name.
     let mut known: FxHashSet<String> = FxHashSet::default();
+    // "Priscilla Owusu, who everyone calls Cilla": alias -> name key.
+    let mut aliases: FxHashMap<String, String> = FxHashMap::default();
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
@@ -150,6 +152,11 @@ pub fn find_people(
                     if let Some(first) = n.text.split_whitespace().find(|w| !w.ends_with('.')) {
                         known.insert(first.to_lowercase());
                     }
+                    let key = name_key(det, &n.text, &aliases);
+                    if let Some(alias) = alias_after(&toks, n) {
+                        known.insert(alias.to_lowercase());
+                        aliases.insert(alias.to_lowercase(), key.clone());
+                    }
                     let idx = out.mentions.len();
                     out.mentions.push(Mention {
                         sentence: s,
@@ -167,6 +174,7 @@ pub fn find_people(
                         owner: None,
                         definite: false,
                         exclusion: None,
+                        key: Some(key),
                     });
                     Referent::Person(idx)
                 }
@@ -218,6 +226,7 @@ pub fn find_people(
                 owner: r.owner.clone(),
                 definite: r.definite,
                 exclusion: None,
+                key: None,
             });
             let possessive = strip_possessive(toks[r.last].text).1
                 || toks
@@ -416,6 +425,80 @@ fn antecedent(tokens: &[RefTok], toks: &[Tok<'_>], ti: usize) -> Option<Referent
         .filter(|r| r.pos < toks[ti].start && r.pos >= window_start)
         .max_by_key(|r| r.pos)
         .map(|r| r.referent)
+}
+
+/// The name as merging compares it: lowercase words without titles, the
+/// given name in its full form (`Bob` -> `robert`), an alias resolved.
+fn name_key(det: &Detector<'_>, name: &str, aliases: &FxHashMap<String, String>) -> String {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .filter(|w| !w.ends_with('.'))
+        .map(str::to_lowercase)
+        .collect();
+    if let [only] = words.as_slice() {
+        if let Some(full) = aliases.get(only) {
+            return full.clone();
+        }
+    }
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        match det.matcher.canonical_of("names/nicknames", w) {
+            Some(full) if i == 0 => out.push(full.to_string()),
+            _ => out.push(w.clone()),
+        }
+    }
+    if out.is_empty() {
+        name.to_lowercase()
+    } else {
+        out.join(" ")
+    }
+}
+
+/// A nickname given right after a name: `Dmitri "Dima" Sokolov` (skipped
+/// inside the name), `Priscilla Owusu, who everyone calls Cilla`,
+/// `Robert Hale, who goes by Bobby`, `known as`, `aka`.
+fn alias_after(toks: &[Tok<'_>], n: &NameSpan) -> Option<String> {
+    // A quoted nickname inside the span.
+    for k in n.first..n.last {
+        if matches!(toks[k].text, "\"" | "“")
+            && toks
+                .get(k + 2)
+                .is_some_and(|q| matches!(q.text, "\"" | "”"))
+        {
+            return Some(toks[k + 1].text.to_string());
+        }
+    }
+    let rest: Vec<String> = toks
+        .iter()
+        .skip(n.last + 1)
+        .take(6)
+        .map(|t| t.text.to_lowercase())
+        .collect();
+    let words: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .filter(|w| *w != ",")
+        .collect();
+    let skip = match words.as_slice() {
+        ["who", "everyone" | "everybody" | "people" | "we" | "most", "calls" | "call", ..] => 3,
+        ["who", "goes", "by", ..] | ["goes", "by", ..] | ["known", "as", ..] => {
+            if words[0] == "who" {
+                3
+            } else {
+                2
+            }
+        }
+        ["aka", ..] => 1,
+        _ => return None,
+    };
+    let commas = toks
+        .iter()
+        .skip(n.last + 1)
+        .take(skip + 2)
+        .filter(|t| t.text == ",")
+        .count();
+    let alias = toks.get(n.last + 1 + skip + commas.min(1))?;
+    is_cap(alias.text).then(|| strip_possessive(alias.text).0.to_string())
 }
 
 /// "with Arturo", "about his brother": an object of a preposition, looking

@@ -72,6 +72,9 @@ pub struct Matcher {
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
     word_sets: HashMap<String, FxHashSet<String>>,
+    /// Per category, literal phrase (lowercase) -> its `=> canonical` term,
+    /// where the file gives one.
+    canonicals: HashMap<String, HashMap<String, String>>,
 }
 
 /// One category's literal entries, for word-by-word lookups.
@@ -107,6 +110,7 @@ impl Matcher {
         type Parts = (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>);
         let mut by_group: BTreeMap<String, Parts> = BTreeMap::new();
         let mut word_sets = HashMap::new();
+        let mut canonicals: HashMap<String, HashMap<String, String>> = HashMap::new();
         for (id, list) in set {
             let cat = u16::try_from(categories.len()).map_err(|_| LexiconError {
                 path: id.clone(),
@@ -122,6 +126,12 @@ impl Matcher {
                 entries.push((cat, entry.canonical.clone()));
                 match &entry.pattern {
                     Pattern::Phrase(p) => {
+                        if entry.canonical != p.to_lowercase() {
+                            canonicals
+                                .entry(id.clone())
+                                .or_default()
+                                .insert(p.to_lowercase(), entry.canonical.clone());
+                        }
                         for variant in apostrophe_variants(p) {
                             words.insert(variant.to_lowercase());
                             slot.0.push(variant);
@@ -173,6 +183,7 @@ impl Matcher {
                 .build()
                 .map_err(|e| compile_error(format!("cannot compile regexes: {e}")))?;
         Ok(Matcher {
+            canonicals,
             group_names,
             all_literals,
             all_literal_entries,
@@ -260,6 +271,15 @@ impl Matcher {
     /// Whether a category lists `word` as a literal (case-insensitive).
     pub fn has_word(&self, category: &str, word: &str) -> bool {
         self.word_set(category).contains(word)
+    }
+
+    /// The `=> canonical` term a category gives for `word` (`bob` ->
+    /// `robert` in `names/nicknames`), if any.
+    pub fn canonical_of(&self, category: &str, word: &str) -> Option<&str> {
+        self.canonicals
+            .get(category)?
+            .get(&word.to_lowercase())
+            .map(String::as_str)
     }
 
     /// A category's literals for repeated lookups (empty if no such file).
