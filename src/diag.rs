@@ -4,6 +4,8 @@
 //! return them as values; only `main` prints them, sorted by (path, line).
 use std::fmt;
 
+use crate::read::decode::is_invisible;
+
 /// How bad a problem is. Any `Error` makes the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -52,10 +54,17 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        // Control characters in a path or message must not reach a terminal.
+        // Control characters in a path or message must not reach a
+        // terminal, nor bidirectional marks reorder the line on it.
         let clean = |s: &str| -> String {
             s.chars()
-                .map(|c| if c.is_control() { '?' } else { c })
+                .map(|c| {
+                    if c.is_control() || is_invisible(c) {
+                        '?'
+                    } else {
+                        c
+                    }
+                })
                 .collect()
         };
         if self.line == 0 {
@@ -74,5 +83,18 @@ impl fmt::Display for Diagnostic {
                 clean(&self.message)
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_with_nothing_hidden() {
+        let d = Diagnostic::error("a\nb\u{202E}dm.csv", 3, "bad \u{1b}[31mrow");
+        assert_eq!(d.to_string(), "a?b?dm.csv:3: error: bad ?[31mrow");
+        let d = Diagnostic::warning("x.md", 0, "empty file, no notes");
+        assert_eq!(d.to_string(), "x.md: warning: empty file, no notes");
     }
 }

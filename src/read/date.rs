@@ -21,10 +21,21 @@ impl fmt::Display for Date {
     }
 }
 
+/// The years a note's date may have; outside them a date is a typo.
+pub const YEARS: std::ops::RangeInclusive<u32> = 1900..=2199;
+
 impl Date {
     /// A date if the parts make a real calendar day between 1900 and 2199.
     pub fn new(year: u32, month: u32, day: u32) -> Option<Date> {
-        if !(1900..=2199).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        Date::new_in(year, month, day, Years::Checked)
+    }
+
+    fn new_in(year: u32, month: u32, day: u32, years: Years) -> Option<Date> {
+        let year_ok = match years {
+            Years::Checked => YEARS.contains(&year),
+            Years::Any => year <= 9999,
+        };
+        if !year_ok || !(1..=12).contains(&month) || day == 0 {
             return None;
         }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -53,16 +64,82 @@ impl Date {
     }
 }
 
+/// Whether the year range applies while parsing.
+#[derive(Clone, Copy)]
+enum Years {
+    /// 1900-2199 only.
+    Checked,
+    /// Any four-digit year: used to explain why a date was refused.
+    Any,
+}
+
 /// Parses a whole cell: the date must be all of it (a time may follow).
 pub fn parse_date(text: &str) -> Option<Date> {
+    parse_whole(text, Years::Checked)
+}
+
+fn parse_whole(text: &str, years: Years) -> Option<Date> {
     let text = text.trim();
-    let (date, rest) = parse_date_prefix(text)?;
+    let (date, rest) = parse_prefix_in(text, years)?;
     let rest = rest.trim();
     if rest.is_empty() || looks_like_time(rest) {
         Some(date)
     } else {
         None
     }
+}
+
+/// Why a date cell or date line that did not parse was refused, as a
+/// parenthesis for the diagnostic: `" (year 1850 is outside 1900-2199)"`,
+/// or empty when it is simply not a date.
+pub fn why_unreadable(text: &str) -> String {
+    let text = text.trim();
+    let parsed = parse_whole(text, Years::Any).or_else(|| {
+        parse_prefix_in(text, Years::Any)
+            .filter(|(_, rest)| short_tail(rest))
+            .map(|(d, _)| d)
+    });
+    match parsed {
+        Some(d) if !YEARS.contains(&u32::from(d.year)) => format!(
+            " (year {} is outside {}-{})",
+            d.year,
+            YEARS.start(),
+            YEARS.end()
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Whether what follows a date reads as a title (`- annual review`), not
+/// as a sentence that merely starts with a date.
+pub fn short_tail(rest: &str) -> bool {
+    let rest = rest.trim();
+    let words = rest.split_whitespace().take(10).count();
+    let sentence_like = rest.ends_with('.') && words > 3;
+    words <= 8 && !sentence_like
+}
+
+/// Whether `text` starts with something shaped like a numeric date with a
+/// four-digit year (`1850-01-01`, `13/45/2026`, `2026-02-30`), valid or not;
+/// returns the text after it.
+pub fn numeric_date_shape(text: &str) -> Option<&str> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let a = digits(text);
+    let sep = *text.as_bytes().get(a)?;
+    if !(1..=4).contains(&a) || !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let rest = &text[a + 1..];
+    let b = digits(rest);
+    if !(1..=2).contains(&b) || rest.as_bytes().get(b) != Some(&sep) {
+        return None;
+    }
+    let rest = &rest[b + 1..];
+    let c = digits(rest);
+    if !(1..=4).contains(&c) || (a != 4 && c != 4) {
+        return None;
+    }
+    Some(&rest[c..])
 }
 
 fn looks_like_time(rest: &str) -> bool {
@@ -75,7 +152,17 @@ fn looks_like_time(rest: &str) -> bool {
 
 /// Parses a date at the start of `text`; returns it and the text after it.
 pub fn parse_date_prefix(text: &str) -> Option<(Date, &str)> {
-    numeric_date(text).or_else(|| month_name_date(text))
+    parse_prefix_in(text, Years::Checked)
+}
+
+/// `parse_date_prefix` without the year range: a date that is real but
+/// out of range (`1850-01-01`) is still found, to be reported.
+pub fn parse_date_prefix_any_year(text: &str) -> Option<(Date, &str)> {
+    parse_prefix_in(text, Years::Any)
+}
+
+fn parse_prefix_in(text: &str, years: Years) -> Option<(Date, &str)> {
+    numeric_date(text, years).or_else(|| month_name_date(text, years))
 }
 
 fn take_digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
@@ -86,7 +173,7 @@ fn take_digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
     Some((s[..n].parse().ok()?, &s[n..]))
 }
 
-fn numeric_date(s: &str) -> Option<(Date, &str)> {
+fn numeric_date(s: &str, years: Years) -> Option<(Date, &str)> {
     let (a, rest) = take_digits(s, 1, 4)?;
     let sep = rest.chars().next()?;
     if !matches!(sep, '-' | '/' | '.') {
@@ -99,11 +186,11 @@ fn numeric_date(s: &str) -> Option<(Date, &str)> {
     let (c, rest) = take_digits(&rest[1..], 1, 4)?;
     let a_len = s.bytes().take_while(u8::is_ascii_digit).count();
     let date = if a_len == 4 {
-        Date::new(a, b, c)?
+        Date::new_in(a, b, c, years)?
     } else {
         // US order month/day/year; a two-digit year is this century.
         let year = if c < 100 { 2000 + c } else { c };
-        Date::new(year, a, b).or_else(|| Date::new(year, b, a))?
+        Date::new_in(year, a, b, years).or_else(|| Date::new_in(year, b, a, years))?
     };
     if rest.chars().next().is_some_and(|ch| ch.is_ascii_digit()) {
         return None;
@@ -145,7 +232,7 @@ fn word_prefix(s: &str) -> (&str, &str) {
     (&s[..n], &s[n..])
 }
 
-fn month_name_date(s: &str) -> Option<(Date, &str)> {
+fn month_name_date(s: &str, years: Years) -> Option<(Date, &str)> {
     // "March 14, 2026" / "Mar 14 2026" / "Tuesday, March 14, 2026"
     let s = skip_weekday(s);
     if let Some((day, rest)) = take_digits(s, 1, 2) {
@@ -155,7 +242,7 @@ fn month_name_date(s: &str) -> Option<(Date, &str)> {
         let month = month_number(word)?;
         let rest = rest.trim_start_matches([',', ' ']);
         let (year, rest) = take_digits(rest, 4, 4)?;
-        return Some((Date::new(year, month, day)?, rest));
+        return Some((Date::new_in(year, month, day, years)?, rest));
     }
     let (word, rest) = word_prefix(s);
     let month = month_number(word)?;
@@ -163,7 +250,7 @@ fn month_name_date(s: &str) -> Option<(Date, &str)> {
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     let rest = rest.trim_start_matches([',', ' ']);
     let (year, rest) = take_digits(rest, 4, 4)?;
-    Some((Date::new(year, month, day)?, rest))
+    Some((Date::new_in(year, month, day, years)?, rest))
 }
 
 fn skip_weekday(s: &str) -> &str {
@@ -218,6 +305,32 @@ mod tests {
         ] {
             assert_eq!(iso(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn years_outside_the_range_are_explained() {
+        assert_eq!(iso("2200-01-01"), None);
+        assert_eq!(iso("2199-12-31").as_deref(), Some("2199-12-31"));
+        assert_eq!(iso("1900-01-01").as_deref(), Some("1900-01-01"));
+        assert_eq!(
+            why_unreadable("1850-01-01"),
+            " (year 1850 is outside 1900-2199)"
+        );
+        assert_eq!(
+            why_unreadable("March 3, 2300"),
+            " (year 2300 is outside 1900-2199)"
+        );
+        assert_eq!(why_unreadable("2026-02-30"), "");
+        assert_eq!(why_unreadable("soon"), "");
+    }
+
+    #[test]
+    fn numeric_shapes_need_a_four_digit_year() {
+        assert_eq!(numeric_date_shape("13/45/2026 review"), Some(" review"));
+        assert_eq!(numeric_date_shape("1850-01-01"), Some(""));
+        assert_eq!(numeric_date_shape("1.2.3 release"), None);
+        assert_eq!(numeric_date_shape("12345"), None);
+        assert_eq!(numeric_date_shape(""), None);
     }
 
     #[test]

@@ -1,43 +1,92 @@
-//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, and
-//! Latin-1 / Windows-1252. Binary files are refused.
+//! Bytes to text: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
+//! sniffed from its zero bytes), and Latin-1 / Windows-1252. Binary files
+//! are refused. Invisible characters that could hide or reorder text
+//! (control characters, bidirectional overrides) are removed.
 //!
 //! Input: a file's bytes. Output: its text, or a reason it is not text, plus
-//! an optional warning (invalid UTF-8 bytes replaced at line N).
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+//! an optional warning (invalid UTF-8 bytes replaced at line N). Valid UTF-8
+//! is borrowed, not copied, so a large file is held once.
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// The result of decoding one file.
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// The text, BOM removed.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// A problem worth telling the user about, with its 1-based line.
     pub warning: Option<(u32, String)>,
 }
 
+/// How much of a file is sniffed for NUL bytes and UTF-16.
+const SNIFF: usize = 8192;
+
 /// Decodes a file's bytes, or says why they are not text.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return Ok(decode_utf8_or_legacy(rest));
     }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let enc = if bytes[0] == 0xFF { UTF_16LE } else { UTF_16BE };
-        let (text, _, had_errors) = enc.decode(bytes);
-        let warning = had_errors.then(|| (0, "invalid UTF-16 replaced".to_string()));
+    if let Some(enc) = utf16(bytes) {
+        // Removes the BOM when there is one; decodes as `enc` either way.
+        let (text, had_errors) = enc.decode_with_bom_removal(bytes);
+        let warning = had_errors.then(|| {
+            let at = text.find('\u{FFFD}').unwrap_or(0);
+            (
+                line_of(text.as_bytes(), at),
+                "invalid UTF-16 replaced".to_string(),
+            )
+        });
         return Ok(Decoded {
-            text: text.into_owned(),
+            text: Cow::Owned(text.into_owned()),
             warning,
         });
     }
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = &bytes[..bytes.len().min(SNIFF)];
     if memchr::memchr(0, head).is_some() {
         return Err("binary file (NUL bytes), skipped".into());
     }
     Ok(decode_utf8_or_legacy(bytes))
 }
 
-fn decode_utf8_or_legacy(bytes: &[u8]) -> Decoded {
+/// UTF-16 by its BOM, or without one by zero bytes on one side only of each
+/// ASCII character (`h\0i\0`), as Windows "Unicode" exports are.
+fn utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        return Some(UTF_16LE);
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return Some(UTF_16BE);
+    }
+    let head = &bytes[..bytes.len().min(SNIFF) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let text = |b: u8| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b);
+    let (mut le, mut be) = (0usize, 0usize);
+    let (mut even_zero, mut odd_zero) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+        le += usize::from(pair[1] == 0 && text(pair[0]));
+        be += usize::from(pair[0] == 0 && text(pair[1]));
+    }
+    // Mostly ASCII text in UTF-16 is a printable byte and a zero in nearly
+    // every pair, always the same way round; a binary file has zeros on
+    // both sides, or bytes that are not text beside them.
+    if le * 4 >= pairs * 3 && even_zero == 0 {
+        Some(UTF_16LE)
+    } else if be * 4 >= pairs * 3 && odd_zero == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn decode_utf8_or_legacy(bytes: &[u8]) -> Decoded<'_> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Decoded {
-            text: s.to_string(),
+            text: Cow::Borrowed(s),
             warning: None,
         },
         Err(e) => {
@@ -46,19 +95,22 @@ fn decode_utf8_or_legacy(bytes: &[u8]) -> Decoded {
                 non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
                 invalid += usize::from(!chunk.invalid().is_empty());
             }
-            let valid_multibyte = non_ascii > invalid;
+            // Latin-1 text is seldom also valid UTF-8 ("Ã©"): any real
+            // multi-byte character at least as often as a bad byte means
+            // UTF-8 with damage, not Latin-1.
+            let valid_multibyte = non_ascii > 0 && non_ascii >= invalid;
             if valid_multibyte {
                 // Mostly UTF-8 with a few bad bytes: keep the UTF-8 reading.
                 let line = line_of(bytes, e.valid_up_to());
                 Decoded {
-                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    text: Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
                     warning: Some((line, "invalid UTF-8 replaced with U+FFFD".into())),
                 }
             } else {
                 // Latin-1 and Windows-1252 exports: 1252 is a superset.
                 let (text, _, _) = WINDOWS_1252.decode(bytes);
                 Decoded {
-                    text: text.into_owned(),
+                    text: Cow::Owned(text.into_owned()),
                     warning: None,
                 }
             }
@@ -67,8 +119,50 @@ fn decode_utf8_or_legacy(bytes: &[u8]) -> Decoded {
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> u32 {
-    let n = memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1;
+    let n = memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() + 1;
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Whether a character is removed from everything read: control characters
+/// other than tab and line breaks, the bidirectional marks, embeddings,
+/// overrides and isolates that can reorder a name on screen, and a stray
+/// BOM. Vertical tab, form feed and NEL become spaces (see `clean`).
+pub fn is_invisible(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `text` without invisible characters (`is_invisible`); borrowed when it
+/// has none. Line breaks are kept, so line numbers do not move.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\u{0B}' | '\u{0C}' | '\u{85}' => Some(' '),
+                c if is_invisible(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// `clean` for an owned string, reusing it when there is nothing to remove.
+pub fn clean_owned(text: String) -> String {
+    match clean(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(s) => s,
+    }
 }
 
 #[cfg(test)]
@@ -80,17 +174,42 @@ mod tests {
         let d = decode(b"Ren\xe9e is my neighbor").unwrap();
         assert_eq!(d.text, "Renée is my neighbor");
         assert!(d.warning.is_none());
+        let d = decode(b"\x93Tom\x94 \x96 caf\xe9").unwrap();
+        assert_eq!(d.text, "\u{201c}Tom\u{201d} \u{2013} café");
     }
 
     #[test]
     fn utf8_bom_and_utf16_bom() {
         assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap().text, "hi");
         assert_eq!(decode(b"\xFF\xFEh\0i\0").unwrap().text, "hi");
+        assert_eq!(decode(b"\xFE\xFF\0h\0i").unwrap().text, "hi");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_sniffed() {
+        let le: Vec<u8> = "Client: Ann\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&le).unwrap().text, "Client: Ann\n");
+        let be: Vec<u8> = "Client: Ann\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(&be).unwrap().text, "Client: Ann\n");
+    }
+
+    #[test]
+    fn odd_utf16_is_replaced_with_a_warning_and_its_line() {
+        let d = decode(b"\xFF\xFEa\0\n\0b").unwrap();
+        assert_eq!(d.text, "a\n\u{FFFD}");
+        assert_eq!(d.warning.unwrap().0, 2);
     }
 
     #[test]
     fn binary_is_refused() {
         assert!(decode(b"\x7fELF\0\0\x01").is_err());
+        assert!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
     }
 
     #[test]
@@ -98,5 +217,21 @@ mod tests {
         let d = decode(b"Zo\xc3\xab\nJos\xc3\xa9\nbad \xff here").unwrap();
         assert!(d.text.starts_with("Zoë"));
         assert_eq!(d.warning.unwrap().0, 3);
+    }
+
+    #[test]
+    fn valid_utf8_is_borrowed() {
+        assert!(matches!(decode(b"plain").unwrap().text, Cow::Borrowed(_)));
+        assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn invisible_characters_are_removed_and_lines_kept() {
+        assert_eq!(clean("Linda\u{202E}Park\u{200F}"), "LindaPark");
+        assert_eq!(clean("a\u{7}b\u{1b}[31mc\0"), "ab[31mc");
+        assert_eq!(clean("a\u{c}b\r\n\tc\u{2067}"), "a b\r\n\tc");
+        assert_eq!(clean("\u{85}x\u{9b}"), " x");
+        // Joiners inside words and scripts are kept.
+        assert_eq!(clean("a\u{200D}b"), "a\u{200D}b");
     }
 }

@@ -48,13 +48,13 @@ pub fn read_json(path: &Arc<str>, text: &str, cols: &Columns, out: &mut FileResu
             return;
         }
     };
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(obj) => match obj.into_iter().find_map(|(_, v)| match v {
-            Value::Array(a) => Some(a),
+    let (key, items) = match value {
+        Value::Array(items) => (None, items),
+        Value::Object(obj) => match obj.into_iter().find_map(|(k, v)| match v {
+            Value::Array(a) => Some((k, a)),
             _ => None,
         }) {
-            Some(a) => a,
+            Some((k, a)) => (Some(k), a),
             None => {
                 out.diagnostics
                     .push(Diagnostic::error(path, 1, "no array of notes in this JSON"));
@@ -67,18 +67,139 @@ pub fn read_json(path: &Arc<str>, text: &str, cols: &Columns, out: &mut FileResu
             return;
         }
     };
-    // Objects carry no line numbers once parsed; rows count from 1.
+    // Parsed objects carry no positions: find where each item starts.
+    let starts = item_starts(text)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| *k == key)
+        .map(|(_, starts)| starts)
+        .filter(|starts| starts.len() == items.len());
+    let mut lines = starts.map(|starts| LineOf::new(text, starts));
     for (idx, item) in items.iter().enumerate() {
-        let row = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        // The item's line; its position in the array if that is unknown.
+        let line = match lines.as_mut() {
+            Some(l) => l.line(idx),
+            None => u32::try_from(idx + 1).unwrap_or(u32::MAX),
+        };
         match item {
-            Value::Object(obj) => object_note(path, row, obj, cols, out),
+            Value::Object(obj) => object_note(path, line, obj, cols, out),
             _ => out.diagnostics.push(Diagnostic::error(
                 path,
-                row,
+                line,
                 "array item is not an object; skipped",
             )),
         }
     }
+}
+
+/// 1-based lines of increasing byte offsets.
+struct LineOf<'a> {
+    bytes: &'a [u8],
+    starts: Vec<usize>,
+    at: usize,
+    line: u32,
+}
+
+impl<'a> LineOf<'a> {
+    fn new(text: &'a str, starts: Vec<usize>) -> Self {
+        LineOf {
+            bytes: text.as_bytes(),
+            starts,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line(&mut self, idx: usize) -> u32 {
+        let to = self.starts[idx].clamp(self.at, self.bytes.len());
+        let n = memchr::memchr_iter(b'\n', &self.bytes[self.at..to]).count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        self.at = to;
+        self.line
+    }
+}
+
+/// Where each item of the notes array starts, by byte: the top-level array
+/// (key `None`), or each array that is a member of a top-level object (its
+/// key). Reads valid JSON only; strings are skipped with their escapes.
+fn item_starts(text: &str) -> Vec<(Option<String>, Vec<usize>)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut depth = 0usize;
+    let mut tracked: Option<usize> = None;
+    let mut expect_item = false;
+    let mut top_object = false;
+    let mut expect_key = false;
+    let mut after_colon = false;
+    let mut key: Option<String> = None;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if expect_item && tracked == Some(depth) && c != b']' {
+            if let Some((_, starts)) = out.last_mut() {
+                starts.push(i);
+            }
+        }
+        expect_item = false;
+        match c {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if top_object && depth == 1 && expect_key {
+                    let raw = text.get(start..(i + 1).min(b.len())).unwrap_or("");
+                    key = serde_json::from_str::<String>(raw).ok();
+                    expect_key = false;
+                }
+                after_colon = false;
+            }
+            b'[' => {
+                depth += 1;
+                if depth == 1 && !top_object {
+                    tracked = Some(1);
+                    out.push((None, Vec::new()));
+                    expect_item = true;
+                } else if depth == 2 && top_object && after_colon {
+                    tracked = Some(2);
+                    out.push((key.take(), Vec::new()));
+                    expect_item = true;
+                }
+                after_colon = false;
+            }
+            b'{' => {
+                depth += 1;
+                if depth == 1 {
+                    top_object = true;
+                    expect_key = true;
+                }
+                after_colon = false;
+            }
+            b']' | b'}' => {
+                if tracked == Some(depth) {
+                    tracked = None;
+                }
+                depth = depth.saturating_sub(1);
+                after_colon = false;
+            }
+            b',' => {
+                expect_item = tracked == Some(depth);
+                expect_key = top_object && depth == 1;
+                after_colon = false;
+            }
+            b':' => after_colon = top_object && depth == 1,
+            _ => after_colon = false,
+        }
+        i += 1;
+    }
+    out
 }
 
 fn object_note(
@@ -163,6 +284,40 @@ mod tests {
         let mut out = FileResult::default();
         read_json(&Arc::from("n.json"), text, &Columns::default(), &mut out);
         assert_eq!(out.notes[0].client, "Ann Lee");
+    }
+
+    #[test]
+    fn json_array_items_are_named_by_their_line() {
+        let text = "{\"meta\": {\"n\": [1, 2]},\n \"notes\": [\n  {\"client\": \"A B\", \"note\": \"one [x], {y}\"},\n\n  {\"client\": \"C \\\"D\\\"\", \"note\": \"two\"}, 7\n]}";
+        let mut out = FileResult::default();
+        read_json(&Arc::from("n.json"), text, &Columns::default(), &mut out);
+        let lines: Vec<u32> = out.notes.iter().map(|n| n.line).collect();
+        assert_eq!(lines, [3, 5]);
+        assert_eq!(out.diagnostics[0].line, 5);
+        let mut out = FileResult::default();
+        read_json(
+            &Arc::from("n.json"),
+            "[{\"client\": \"A B\", \"note\": \"x\"},\n{\"client\": \"A B\", \"note\": \"y\"}]",
+            &Columns::default(),
+            &mut out,
+        );
+        let lines: Vec<u32> = out.notes.iter().map(|n| n.line).collect();
+        assert_eq!(lines, [1, 2]);
+    }
+
+    #[test]
+    fn item_starts_of_odd_shapes_do_not_panic() {
+        for text in [
+            "",
+            "[",
+            "]]]",
+            "{\"a\":[",
+            "\"\\",
+            "[\"\\\"]",
+            "{\"a\"::[1,,]}",
+        ] {
+            let _ = item_starts(text);
+        }
     }
 
     #[test]

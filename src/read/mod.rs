@@ -86,7 +86,8 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads one input of a known format from its bytes.
+/// Reads one input of a known format from its bytes. Never panics, whatever
+/// the bytes: every problem is a diagnostic naming the line or row.
 pub fn read_bytes(path: &Arc<str>, format: Format, bytes: &[u8], columns: &Columns) -> FileResult {
     let mut result = FileResult::default();
     let decoded = match decode::decode(bytes) {
@@ -101,12 +102,63 @@ pub fn read_bytes(path: &Arc<str>, format: Format, bytes: &[u8], columns: &Colum
             .diagnostics
             .push(Diagnostic::warning(path, line, message));
     }
+    let text = decode::clean(&decoded.text);
+    if text.trim().is_empty() {
+        result
+            .diagnostics
+            .push(Diagnostic::warning(path, 0, "empty file, no notes"));
+        return result;
+    }
     match format {
-        Format::Text => text::read_client_file(path, &decoded.text, &mut result),
-        Format::Csv => table::read_table(path, &decoded.text, b',', columns, &mut result),
-        Format::Tsv => table::read_table(path, &decoded.text, b'\t', columns, &mut result),
-        Format::Jsonl => json::read_json_lines(path, &decoded.text, columns, &mut result),
-        Format::Json => json::read_json(path, &decoded.text, columns, &mut result),
+        Format::Text => text::read_client_file(path, &text, &mut result),
+        Format::Csv => table::read_table(path, &text, b',', columns, &mut result),
+        Format::Tsv => table::read_table(path, &text, b'\t', columns, &mut result),
+        Format::Jsonl => json::read_json_lines(path, &text, columns, &mut result),
+        Format::Json => json::read_json(path, &text, columns, &mut result),
     }
     result
+}
+
+/// Input text quoted for a diagnostic, cut short: a date "cell" may be a
+/// megabyte long.
+pub(crate) fn quoted(text: &str) -> String {
+    const MAX: usize = 60;
+    let text = text.trim();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str, format: Format, bytes: &[u8]) -> FileResult {
+        read_bytes(&Arc::from(name), format, bytes, &Columns::default())
+    }
+
+    #[test]
+    fn empty_files_of_every_format_are_one_warning() {
+        for format in [
+            Format::Text,
+            Format::Csv,
+            Format::Tsv,
+            Format::Json,
+            Format::Jsonl,
+        ] {
+            let r = read("e", format, b" \r\n\n");
+            assert!(r.notes.is_empty());
+            assert_eq!(r.diagnostics.len(), 1, "{format:?}");
+            assert_eq!(r.diagnostics[0].message, "empty file, no notes");
+        }
+    }
+
+    #[test]
+    fn long_text_is_quoted_short() {
+        assert_eq!(quoted(" soon "), "\"soon\"");
+        let long = quoted(&"x".repeat(1000));
+        assert!(long.len() < 70 && long.ends_with("\"..."));
+        assert_eq!(quoted("\u{1b}"), "\"\\u{1b}\"");
+    }
 }

@@ -5,8 +5,11 @@
 //! first date line is an undated note. It does not split sentences.
 use std::sync::Arc;
 
-use super::date::{parse_date_prefix, Date};
-use super::{FileResult, RawNote};
+use super::date::{
+    numeric_date_shape, parse_date_prefix, parse_date_prefix_any_year, short_tail, why_unreadable,
+    Date,
+};
+use super::{decode, quoted, FileResult, RawNote};
 use crate::diag::Diagnostic;
 
 const CLIENT_KEYS: [&str; 4] = ["client", "account", "household", "contact"];
@@ -36,10 +39,10 @@ pub fn read_client_file(path: &Arc<str>, text: &str, out: &mut FileResult) {
                 continue;
             }
         }
-        if header_value(line, &META_KEYS).is_some() && line.len() < 80 {
+        if line.len() < 80 && header_value(line, &META_KEYS).is_some() {
             continue;
         }
-        if let Some(date_line) = date_line(line) {
+        if let Some((date_line, after_label)) = date_line(line) {
             if let Some((start, date, body)) = current.take() {
                 notes.push((start, date, body));
             }
@@ -50,7 +53,11 @@ pub fn read_client_file(path: &Arc<str>, text: &str, out: &mut FileResult) {
                     out.diagnostics.push(Diagnostic::warning(
                         path,
                         lineno,
-                        format!("unreadable date {line:?}; note left undated"),
+                        format!(
+                            "unreadable date {}{}; note left undated",
+                            quoted(line),
+                            why_unreadable(after_label)
+                        ),
                     ));
                     None
                 }
@@ -74,6 +81,13 @@ pub fn read_client_file(path: &Arc<str>, text: &str, out: &mut FileResult) {
         notes.push(last);
     }
     let client = client.unwrap_or_else(|| client_from_file_name(path));
+    if !has_words(&undated) && !notes.iter().any(|(_, _, body)| has_words(body)) {
+        out.diagnostics.push(Diagnostic::warning(
+            path,
+            0,
+            "no notes: nothing but headers and date lines",
+        ));
+    }
     if has_words(&undated) {
         out.notes.push(RawNote {
             path: path.clone(),
@@ -105,9 +119,11 @@ fn has_words(s: &str) -> bool {
 /// `Client: Linda Park`, `**Client:** Linda`, `# Client - Linda` -> the value.
 fn header_value<'a>(line: &'a str, keys: &[&str]) -> Option<&'a str> {
     let line = line.trim_start_matches(['#', '*', '>', ' ', '-']);
-    let lower = line.to_ascii_lowercase();
     for key in keys {
-        if lower.starts_with(key) {
+        if line
+            .get(..key.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(key))
+        {
             let rest = line[key.len()..].trim_start_matches(['*', ' ']);
             let rest = rest.strip_prefix(':')?;
             let value = rest.trim().trim_matches('*').trim();
@@ -120,8 +136,9 @@ fn header_value<'a>(line: &'a str, keys: &[&str]) -> Option<&'a str> {
     None
 }
 
-/// Whether a line is a meeting's date line (SPEC "Client files").
-fn date_line(line: &str) -> Option<DateLine> {
+/// Whether a line is a meeting's date line (SPEC "Client files"); with it,
+/// the line after its `#` and `Date:` label.
+fn date_line(line: &str) -> Option<(DateLine, &str)> {
     let heading = line.starts_with('#');
     let mut s = line
         .trim_start_matches(['#', '*', ' '])
@@ -140,23 +157,28 @@ fn date_line(line: &str) -> Option<DateLine> {
             }
         }
     }
-    match parse_date_prefix(s) {
-        Some((date, rest)) => {
-            // "2026-03-14 - annual review" is a date line; a sentence that
-            // merely starts with a date is not.
-            let rest = rest.trim();
-            let words = rest.split_whitespace().count();
-            let sentence_like = rest.ends_with('.') && words > 3;
-            (words <= 8 && !sentence_like).then_some(DateLine::Dated(date))
-        }
+    let found = match parse_date_prefix(s) {
+        // "2026-03-14 - annual review" is a date line; a sentence that
+        // merely starts with a date is not.
+        Some((date, rest)) => short_tail(rest).then_some(DateLine::Dated(date)),
         None => {
             let digits = s.chars().next().is_some_and(|c| c.is_ascii_digit());
-            let short = s.split_whitespace().count() <= 4;
-            (labelled && line.to_ascii_lowercase().starts_with("date") && short
+            let short = s.split_whitespace().take(5).count() <= 4;
+            let date_label = line
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("date"));
+            // A real date in a year out of range, or a numeric date that is
+            // no calendar day (`2026-02-30`), shaped as a date line.
+            let out_of_range = parse_date_prefix_any_year(s).is_some_and(|(_, r)| short_tail(r));
+            let bad_numeric = numeric_date_shape(s).is_some_and(short_tail);
+            (out_of_range
+                || bad_numeric
+                || labelled && date_label && short
                 || heading && digits && short)
                 .then_some(DateLine::Unreadable)
         }
-    }
+    };
+    found.map(|d| (d, s))
 }
 
 /// `linda-park.md` -> `Linda Park`.
@@ -165,7 +187,9 @@ pub fn client_from_file_name(path: &str) -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or(path);
+    let stem = decode::clean(stem);
     stem.split(['-', '_', ' ', '.'])
+        .flat_map(|w| w.split(char::is_control))
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut cs = w.chars();
@@ -233,5 +257,49 @@ mod tests {
             "Client: A B\n## 2026-01-01\nMarch 3, 2026 was when we met again at the office.\n",
         );
         assert_eq!(r.notes.len(), 1);
+    }
+
+    #[test]
+    fn out_of_range_and_impossible_date_lines_are_reported() {
+        let r = read(
+            "a.md",
+            "Client: A B\n1850-01-01 - review\nOne note here.\n2026-02-30\nTwo notes here.\n",
+        );
+        assert_eq!(r.notes.len(), 2);
+        assert!(r.notes.iter().all(|n| n.date.is_none()));
+        let got: Vec<String> = r.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "a.md:2: warning: unreadable date \"1850-01-01 - review\" (year 1850 is outside 1900-2199); note left undated",
+                "a.md:4: warning: unreadable date \"2026-02-30\"; note left undated",
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_alone_are_no_notes() {
+        let r = read("a.md", "Client: A B\nAdvisor: Dana\n## 2026-01-02\n");
+        assert!(r.notes.is_empty());
+        assert_eq!(
+            r.diagnostics[0].message,
+            "no notes: nothing but headers and date lines"
+        );
+    }
+
+    #[test]
+    fn a_huge_unreadable_date_line_is_quoted_short() {
+        let line = format!("## 1 {}", "x".repeat(100_000));
+        let r = read("a.md", &format!("{line}\nSome words here.\n"));
+        assert!(r.diagnostics[0].message.len() < 200);
+    }
+
+    #[test]
+    fn hidden_characters_leave_file_names() {
+        assert_eq!(
+            client_from_file_name("d/ann\u{202E}-lee\u{200F}.md"),
+            "Ann Lee"
+        );
+        assert_eq!(client_from_file_name("d/bo\nli\u{7}.md"), "Bo Li");
     }
 }

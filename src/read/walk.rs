@@ -20,27 +20,24 @@ pub struct Input {
 }
 
 /// Walks every path (folders recursively), sorted; `-` is not handled here.
+///
+/// A file named on the command line is read whatever it is (a named pipe
+/// from `<(...)` included); in a folder, only regular files with a known
+/// extension are, and hidden entries are skipped.
 pub fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut found: Vec<(PathBuf, Format)> = Vec::new();
     let mut diags = Vec::new();
     for path in paths {
         let display = path.display().to_string();
         match std::fs::metadata(path) {
-            Err(e) => {
-                let reason = if std::fs::symlink_metadata(path).is_ok() {
-                    "broken symbolic link".to_string()
-                } else {
-                    e.to_string()
-                };
-                diags.push(Diagnostic::error(
-                    &display,
-                    0,
-                    format!("cannot read: {reason}"),
-                ));
-            }
+            Err(e) => diags.push(Diagnostic::error(
+                &display,
+                0,
+                format!("cannot read: {}", unreachable_reason(path, &e)),
+            )),
             Ok(meta) if meta.is_dir() => {
-                let mut visited = BTreeSet::new();
-                walk_dir(path, &mut visited, &mut found, &mut diags);
+                let mut walk = Walk::default();
+                walk.dir(path, &mut found, &mut diags);
             }
             Ok(_) => {
                 // A file named explicitly is read even without a known extension.
@@ -56,72 +53,151 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     // The same file named twice (or reached twice) is read once.
     let mut seen = BTreeSet::new();
     found.retain(|(p, _)| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    let mut inputs: Vec<Input> = found
-        .into_iter()
-        .map(|(p, format)| Input {
-            path: Arc::from(p.display().to_string()),
-            format,
-        })
-        .collect();
+    let mut inputs = Vec::new();
+    for (p, format) in found {
+        match p.to_str() {
+            Some(s) => inputs.push(Input {
+                path: Arc::from(s),
+                format,
+            }),
+            // Inputs are opened by their display path, which would not be
+            // this file: say so rather than fail to find it.
+            None => diags.push(Diagnostic::error(
+                &p.display().to_string(),
+                0,
+                "cannot read: the file name is not valid UTF-8; rename it",
+            )),
+        }
+    }
     inputs.sort();
     diags.sort();
+    // A broken path named twice (or named and found) is one problem.
+    diags.dedup();
     (inputs, diags)
 }
 
-fn walk_dir(
-    dir: &Path,
-    visited: &mut BTreeSet<PathBuf>,
-    found: &mut Vec<(PathBuf, Format)>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if !visited.insert(real) {
-        diags.push(Diagnostic::warning(
-            &dir.display().to_string(),
-            0,
-            "symbolic link loop, skipped",
-        ));
-        return;
+/// Why a path that exists as a directory entry cannot be followed: a broken
+/// symbolic link, a loop of them, or the error itself.
+fn unreachable_reason(path: &Path, err: &std::io::Error) -> String {
+    if std::fs::symlink_metadata(path).is_err() {
+        return err.to_string();
     }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diags.push(Diagnostic::error(
+    // Follow the links by hand: a loop comes back to a link already seen;
+    // a broken link ends at nothing.
+    let mut seen = BTreeSet::new();
+    let mut cur = path.to_path_buf();
+    for _ in 0..64 {
+        match std::fs::read_link(&cur) {
+            Ok(target) => {
+                let next = match cur.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+                if !seen.insert(next.clone()) {
+                    return "symbolic link loop".into();
+                }
+                cur = next;
+            }
+            Err(_) if std::fs::symlink_metadata(&cur).is_err() => {
+                return "broken symbolic link".into();
+            }
+            Err(_) => return err.to_string(),
+        }
+    }
+    "symbolic link loop".into()
+}
+
+/// One top-level folder's walk.
+#[derive(Default)]
+struct Walk {
+    /// Real paths of the folders being walked, outermost first: a link back
+    /// to one of them is a loop.
+    ancestors: Vec<PathBuf>,
+    /// Real paths of every folder walked: a second way into one adds
+    /// nothing.
+    visited: BTreeSet<PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path, found: &mut Vec<(PathBuf, Format)>, diags: &mut Vec<Diagnostic>) {
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if self.ancestors.contains(&real) {
+            diags.push(Diagnostic::warning(
                 &dir.display().to_string(),
                 0,
-                format!("cannot read folder: {e}"),
+                "symbolic link loop, skipped",
             ));
             return;
         }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
+        if !self.visited.insert(real.clone()) {
+            return;
         }
-        match std::fs::metadata(&path) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
             Err(e) => {
-                let reason = if std::fs::symlink_metadata(&path).is_ok() {
-                    "broken symbolic link".to_string()
-                } else {
-                    e.to_string()
-                };
                 diags.push(Diagnostic::error(
-                    &path.display().to_string(),
+                    &dir.display().to_string(),
                     0,
-                    format!("cannot read: {reason}"),
+                    format!("cannot read folder: {e}"),
                 ));
+                return;
             }
-            Ok(meta) if meta.is_dir() => walk_dir(&path, visited, found, diags),
-            Ok(_) => {
-                if let Some(format) = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .and_then(Format::from_extension)
-                {
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => diags.push(Diagnostic::error(
+                    &dir.display().to_string(),
+                    0,
+                    format!("cannot read folder: {e}"),
+                )),
+            }
+        }
+        paths.sort();
+        self.ancestors.push(real);
+        for path in paths {
+            self.entry(path, found, diags);
+        }
+        self.ancestors.pop();
+    }
+
+    fn entry(
+        &mut self,
+        path: PathBuf,
+        found: &mut Vec<(PathBuf, Format)>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+        if hidden {
+            return;
+        }
+        let format = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Format::from_extension);
+        match std::fs::metadata(&path) {
+            // An unknown extension is not ours to complain about.
+            Err(_) if format.is_none() => {}
+            Err(e) => diags.push(Diagnostic::error(
+                &path.display().to_string(),
+                0,
+                format!("cannot read: {}", unreachable_reason(&path, &e)),
+            )),
+            Ok(meta) if meta.is_dir() => self.dir(&path, found, diags),
+            Ok(meta) => {
+                let Some(format) = format else { return };
+                if meta.is_file() {
                     found.push((path, format));
+                } else {
+                    // A named pipe would block the scan; a device is no export.
+                    diags.push(Diagnostic::warning(
+                        &path.display().to_string(),
+                        0,
+                        "not a regular file, skipped",
+                    ));
                 }
             }
         }
@@ -147,6 +223,60 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.csv", "z.md"]);
         assert_eq!(inputs[0].format, Format::Csv);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_broken_looping_and_repeated() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::fs::write(d.join("sub/a.md"), "x").unwrap();
+        symlink("nowhere.md", d.join("broken.md")).unwrap();
+        symlink("self.md", d.join("self.md")).unwrap();
+        symlink("ping.md", d.join("pong.md")).unwrap();
+        symlink("pong.md", d.join("ping.md")).unwrap();
+        symlink("..", d.join("sub/up")).unwrap();
+        symlink("sub", d.join("again")).unwrap();
+        symlink("nowhere", d.join("no-ext")).unwrap();
+        let (inputs, diags) = expand_paths(&[d.to_path_buf()]);
+        assert_eq!(inputs.len(), 1, "{inputs:?}");
+        let got: Vec<String> = diags
+            .iter()
+            .map(|g| {
+                let name = g.path.strip_prefix(&d.display().to_string()).unwrap();
+                format!("{name}: {}", g.message)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // `again` sorts before `sub`, so the walk goes in that way.
+                "/again/up: symbolic link loop, skipped",
+                "/broken.md: cannot read: broken symbolic link",
+                "/ping.md: cannot read: symbolic link loop",
+                "/pong.md: cannot read: symbolic link loop",
+                "/self.md: cannot read: symbolic link loop",
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_in_folders_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            return;
+        }
+        let (inputs, diags) = expand_paths(&[dir.path().to_path_buf()]);
+        assert!(inputs.is_empty());
+        assert_eq!(diags[0].message, "not a regular file, skipped");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! CSV rendering: header, `yes`/`no`, RFC 4180 quoting, and the formula
 //! guard that keeps spreadsheets from running a cell.
 use crate::model::{CandidateRow, FlagRow};
+use crate::read::decode::is_invisible;
 
 /// Header of `candidates.csv`, SPEC order.
 pub const CANDIDATE_HEADER: [&str; 16] = [
@@ -32,14 +33,16 @@ pub const FLAG_HEADER: [&str; 7] = [
     "source",
 ];
 
-/// Cell text safe for spreadsheets: control characters dropped, and a
-/// leading `=`, `+`, `-`, `@`, tab, CR or LF defused with `'`.
+/// The characters that make a spreadsheet read a cell as a formula (or, for
+/// the line breaks, hide one on the line below) when they lead it.
+pub const FORMULA_START: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\n'];
+
+/// Cell text safe for spreadsheets: control characters and bidirectional
+/// marks dropped (tab and line breaks kept inside a cell), and a leading
+/// `=`, `+`, `-`, `@`, tab, CR or LF defused with `'` when `guard` is on.
 pub fn guard_cell(value: &str, guard: bool) -> String {
-    let clean: String = value
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'))
-        .collect();
-    if guard && clean.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+    let clean: String = value.chars().filter(|&c| !is_invisible(c)).collect();
+    if guard && clean.starts_with(FORMULA_START) {
         format!("'{clean}")
     } else {
         clean
@@ -138,5 +141,10 @@ mod tests {
         assert_eq!(guard_cell("-2", false), "-2");
         assert_eq!(guard_cell("a\u{7}b", true), "ab");
         assert_eq!(guard_cell("Tom", true), "Tom");
+        assert_eq!(guard_cell("\nx", true), "'\nx");
+        assert_eq!(guard_cell("\u{7}=1+1", true), "'=1+1");
+        assert_eq!(guard_cell("\u{202E}=1+1", true), "'=1+1");
+        assert_eq!(guard_cell("Linda\u{202E}kraP\u{200F}", false), "LindakraP");
+        assert_eq!(guard_cell("a\nb\tc", true), "a\nb\tc");
     }
 }
