@@ -217,17 +217,30 @@ fn split_paragraph(
     let mut i = 0usize;
     let mut newlines = 0u32;
     let push = |a: usize, b: usize, l: u32, out: &mut Vec<Sentence>| {
-        let piece = &para[a..b];
-        let lead = piece.len() - piece.trim_start().len();
-        let trail = piece.len() - piece.trim_end().len();
-        if piece.trim().chars().any(char::is_alphanumeric) {
-            out.push(Sentence {
-                start: start + a + lead,
-                end: start + b - trail,
-                line: l,
-                speaker,
-            });
+        // A "sentence" far longer than any written one (a pasted log, a note
+        // with no punctuation) is cut at spaces, so detection stays linear.
+        let mut a = a;
+        while b - a > MAX_SENTENCE {
+            let mut cut = a + MAX_SENTENCE;
+            while !para.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let cut = para[a..cut]
+                .rfind(char::is_whitespace)
+                .map_or(cut, |w| a + w + 1);
+            let cut = if cut <= a {
+                a + MAX_SENTENCE.min(b - a)
+            } else {
+                cut
+            };
+            let mut cut = cut;
+            while !para.is_char_boundary(cut) {
+                cut += 1;
+            }
+            push_piece(para, start, a, cut, l, speaker, out);
+            a = cut;
         }
+        push_piece(para, start, a, b, l, speaker, out);
     };
     while i < bytes.len() {
         let b = bytes[i];
@@ -269,6 +282,31 @@ fn split_paragraph(
         i += 1;
     }
     push(s_start, bytes.len(), s_line, out);
+}
+
+/// The longest sentence analysed as one (bytes); longer runs are cut.
+const MAX_SENTENCE: usize = 2_000;
+
+fn push_piece(
+    para: &str,
+    start: usize,
+    a: usize,
+    b: usize,
+    line: u32,
+    speaker: Speaker,
+    out: &mut Vec<Sentence>,
+) {
+    let piece = &para[a..b];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if piece.trim().chars().any(char::is_alphanumeric) {
+        out.push(Sentence {
+            start: start + a + lead,
+            end: start + b - trail,
+            line,
+            speaker,
+        });
+    }
 }
 
 /// Whether the text before a period ends in an abbreviation or an initial.
@@ -338,6 +376,20 @@ mod tests {
         );
         assert_eq!(n.sentence_text(1), "Would you introduce me?");
         assert_eq!(n.sentences[2].line, 13);
+    }
+
+    #[test]
+    fn overlong_runs_are_cut_into_bounded_sentences() {
+        let text = "word ".repeat(2_000);
+        let n = note(&text);
+        assert!(n.sentences.len() >= 5);
+        assert!(n.sentences.iter().all(|s| s.end - s.start <= MAX_SENTENCE));
+        let one = "é".repeat(3_000);
+        let n = note(&one);
+        assert!(n
+            .sentences
+            .iter()
+            .all(|s| n.raw.text.is_char_boundary(s.start)));
     }
 
     #[test]

@@ -30,6 +30,19 @@ pub fn is_chunkable(format: Format) -> bool {
 /// inside a quoted field is never a cut.
 pub fn plan_chunks(path: &str, format: Format, target: usize) -> io::Result<(Vec<u8>, Vec<Chunk>)> {
     let mut file = File::open(path)?;
+    // UTF-16 has NUL bytes around every newline: not cut, read whole.
+    let mut bom = [0u8; 2];
+    let got = file.read(&mut bom)?;
+    if got == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]) {
+        let len = file.metadata()?.len();
+        let whole = Chunk {
+            offset: 0,
+            len: usize::try_from(len).unwrap_or(usize::MAX),
+            first_line: 1,
+        };
+        return Ok((Vec::new(), vec![whole]));
+    }
+    file.seek(SeekFrom::Start(0))?;
     let csv = matches!(format, Format::Csv | Format::Tsv);
     let mut buf = vec![0u8; 1 << 20];
     let mut header = Vec::new();
