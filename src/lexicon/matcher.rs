@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::overlay::LexiconSet;
-use super::parse::{apostrophe_variants, LexiconError, Pattern};
+use super::parse::{apostrophe_variants, LazyRegex, LexiconError, Pattern};
 
 /// One match of a lexicon entry in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,15 @@ pub struct Hit {
     pub start: usize,
     /// End of the byte span (exclusive).
     pub end: usize,
+}
+
+/// What a pattern of the one automaton stands for.
+#[derive(Debug, Clone, Copy)]
+enum Literal {
+    /// A phrase entry: (group id, global entry index).
+    Phrase(usize, u32),
+    /// A prefix every match of regex `k` starts with: run it on this text.
+    Trigger(usize),
 }
 
 /// Every hit of one text, per group: what `Matcher::scan` found in one pass.
@@ -61,13 +70,13 @@ pub struct Matcher {
     /// Every phrase of the scanned groups in one automaton (overlapping
     /// matches, so each group still gets its own leftmost-longest choice).
     all_literals: Option<AhoCorasick>,
-    /// Pattern id of `all_literals` -> (group id, global entry index).
-    all_literal_entries: Vec<(usize, u32)>,
-    /// Every regex of the scanned groups, to find in one pass which ones
-    /// occur at all.
-    all_regexes: regex::RegexSet,
-    /// Index in `all_regexes` -> (group id, regex, global entry index).
-    all_regex_entries: Vec<(usize, regex::Regex, u32)>,
+    /// Pattern id of `all_literals` -> what it is: a phrase (group id,
+    /// global entry index) or the prefix of a regex (index in `regexes`).
+    all_literal_entries: Vec<Literal>,
+    /// Every regex of the scanned groups: (group id, regex, entry index).
+    regexes: Vec<(usize, LazyRegex, u32)>,
+    /// Regexes with no usable prefix: run on every text.
+    unprefixed: Vec<usize>,
     categories: Vec<String>,
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
@@ -104,10 +113,17 @@ impl Matcher {
     /// Builds the automaton and regex set of the scanned groups (a group is
     /// the first path component of a category).
     pub fn new(set: &LexiconSet) -> Result<Self, LexiconError> {
+        Matcher::with_kind(set, AhoCorasickKind::DFA)
+    }
+
+    /// Like `new`, with the automaton kind chosen: the DFA searches fastest
+    /// and is worth its build time (tens of milliseconds) on a whole export;
+    /// a contiguous NFA builds in a few, for a look at one small file.
+    pub fn with_kind(set: &LexiconSet, kind: AhoCorasickKind) -> Result<Self, LexiconError> {
         let mut categories = Vec::new();
         let mut entries = Vec::new();
         // Per group: literal phrases, their entry ids, and the regexes.
-        type Parts = (Vec<String>, Vec<u32>, Vec<(regex::Regex, u32)>);
+        type Parts = (Vec<String>, Vec<u32>, Vec<(LazyRegex, u32)>);
         let mut by_group: BTreeMap<String, Parts> = BTreeMap::new();
         let mut word_sets = HashMap::new();
         let mut canonicals: HashMap<String, HashMap<String, String>> = HashMap::new();
@@ -146,7 +162,7 @@ impl Matcher {
         let mut group_names = Vec::new();
         let mut all_phrases = Vec::new();
         let mut all_literal_entries = Vec::new();
-        let mut all_regex_entries = Vec::new();
+        let mut regexes_all = Vec::new();
         for (name, (phrases, literal_entries, regexes)) in by_group {
             // Name lists are looked up word by word, never scanned.
             if SCAN_SKIPS.contains(&name.as_str()) {
@@ -155,8 +171,23 @@ impl Matcher {
             let gid = group_names.len();
             group_names.push(name);
             all_phrases.extend(phrases);
-            all_literal_entries.extend(literal_entries.into_iter().map(|e| (gid, e)));
-            all_regex_entries.extend(regexes.into_iter().map(|(r, e)| (gid, r, e)));
+            all_literal_entries
+                .extend(literal_entries.into_iter().map(|e| Literal::Phrase(gid, e)));
+            regexes_all.extend(regexes.into_iter().map(|(r, e)| (gid, r, e)));
+        }
+        // Each regex runs only on texts holding one of its prefixes; the
+        // prefixes ride in the same automaton as the phrases.
+        let mut unprefixed = Vec::new();
+        for (k, (_, re, _)) in regexes_all.iter().enumerate() {
+            match re.prefixes() {
+                Some(prefixes) => {
+                    for p in prefixes {
+                        all_phrases.push(p.clone());
+                        all_literal_entries.push(Literal::Trigger(k));
+                    }
+                }
+                None => unprefixed.push(k),
+            }
         }
         let compile_error = |message: String| LexiconError {
             path: "lexicons".into(),
@@ -168,27 +199,20 @@ impl Matcher {
         } else {
             Some(
                 AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(Some(kind))
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
                     .build(&all_phrases)
                     .map_err(|e| compile_error(format!("cannot compile phrases: {e}")))?,
             )
         };
-        let all_regexes =
-            regex::RegexSetBuilder::new(all_regex_entries.iter().map(|(_, r, _)| r.as_str()))
-                .case_insensitive(true)
-                .size_limit(1 << 26)
-                .dfa_size_limit(1 << 26)
-                .build()
-                .map_err(|e| compile_error(format!("cannot compile regexes: {e}")))?;
         Ok(Matcher {
             canonicals,
             group_names,
             all_literals,
             all_literal_entries,
-            all_regexes,
-            all_regex_entries,
+            regexes: regexes_all,
+            unprefixed,
             categories,
             entries,
             word_sets,
@@ -205,18 +229,25 @@ impl Matcher {
     /// leftmost-longest and non-overlapping, as `find` gives them.
     pub fn scan(&self, text: &str) -> TextHits {
         let mut by_group: Vec<Vec<Hit>> = vec![Vec::new(); self.group_names.len()];
+        let mut triggered: Vec<usize> = self.unprefixed.clone();
         if let Some(ac) = &self.all_literals {
             for m in ac.find_overlapping_iter(text) {
-                if is_bounded(text, m.start(), m.end()) {
-                    let (gid, entry) = self.all_literal_entries[m.pattern().as_usize()];
-                    by_group[gid].push(self.hit(entry, m.start(), m.end()));
+                match self.all_literal_entries[m.pattern().as_usize()] {
+                    Literal::Phrase(gid, entry) => {
+                        if is_bounded(text, m.start(), m.end()) {
+                            by_group[gid].push(self.hit(entry, m.start(), m.end()));
+                        }
+                    }
+                    Literal::Trigger(k) => triggered.push(k),
                 }
             }
         }
-        if !self.all_regex_entries.is_empty() {
-            for i in self.all_regexes.matches(text).iter() {
-                let (gid, re, entry) = &self.all_regex_entries[i];
-                for m in re.find_iter(text) {
+        triggered.sort_unstable();
+        triggered.dedup();
+        {
+            for k in triggered {
+                let (gid, re, entry) = &self.regexes[k];
+                for m in re.get().find_iter(text) {
                     // A pattern may end on the punctuation that closes its
                     // phrase ("wants to meet!"); the hit is the words.
                     let end = m.start()
@@ -344,6 +375,17 @@ mod tests {
             set.insert(id.to_string(), parse_lexicon(id, text).unwrap());
         }
         Matcher::new(&set).unwrap()
+    }
+
+    #[test]
+    fn both_automaton_kinds_find_the_same_hits() {
+        let set = crate::lexicon::load_lexicons(None).unwrap();
+        let dfa = Matcher::new(&set).unwrap();
+        let nfa = Matcher::with_kind(&set, AhoCorasickKind::ContiguousNFA).unwrap();
+        let text = "Her brother-in-law Tom is worried about retirement and asked for my card. I don't give referrals.";
+        for group in ["people", "needs", "interest", "objections"] {
+            assert_eq!(dfa.find(group, text), nfa.find(group, text), "{group}");
+        }
     }
 
     #[test]

@@ -21,8 +21,82 @@ pub struct Entry {
 pub enum Pattern {
     /// Matched case-insensitively on word boundaries.
     Phrase(String),
-    /// Compiled case-insensitively; matched on word boundaries too.
-    Regex(regex::Regex),
+    /// Matched case-insensitively on word boundaries too.
+    Regex(LazyRegex),
+}
+
+/// A regular expression checked when the lexicon is read but compiled only
+/// when a text first needs it: a one-file review does not pay to compile a
+/// hundred patterns it never runs.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    /// Literals every match starts with (lowercase), when there are few:
+    /// the regex runs only on texts that hold one of them.
+    prefixes: Option<Vec<String>>,
+    compiled: std::sync::OnceLock<regex::Regex>,
+}
+
+impl LazyRegex {
+    /// Checks the syntax and works out the prefixes; compiles nothing.
+    pub fn parse(source: &str) -> Result<LazyRegex, String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(source)
+            .map_err(|e| format!("invalid regex: {}", first_line(&e.to_string())))?;
+        if hir.properties().minimum_len() == Some(0) {
+            return Err("regex matches the empty string".into());
+        }
+        // Prefixes from the pattern as written (no case folding, which
+        // would multiply them); matching them ignores ASCII case anyway.
+        let plain = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(source)
+            .map_err(|e| format!("invalid regex: {}", first_line(&e.to_string())))?;
+        let seq = regex_syntax::hir::literal::Extractor::new().extract(&plain);
+        let prefixes = seq.literals().and_then(|lits| {
+            let mut out: Vec<String> = lits
+                .iter()
+                .map(|l| String::from_utf8_lossy(l.as_bytes()).to_lowercase())
+                .collect();
+            out.sort();
+            out.dedup();
+            let usable = !out.is_empty() && out.len() <= 64 && out.iter().all(|l| l.len() >= 2);
+            usable.then_some(out)
+        });
+        Ok(LazyRegex {
+            source: source.to_string(),
+            prefixes,
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The pattern as compiled.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Literals every match starts with, if the pattern has a few.
+    pub fn prefixes(&self) -> Option<&[String]> {
+        self.prefixes.as_deref()
+    }
+
+    /// The compiled regex (compiled on first use).
+    pub fn get(&self) -> &regex::Regex {
+        self.compiled.get_or_init(|| {
+            regex::RegexBuilder::new(&self.source)
+                .case_insensitive(true)
+                .size_limit(1 << 24)
+                .build()
+                .expect("the syntax was checked when the lexicon was read")
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get().is_match(text)
+    }
 }
 
 /// A bad lexicon line. Displays as `path:line: message`.
@@ -75,15 +149,8 @@ pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, Lexic
             if re.is_empty() {
                 return Err(err("empty regular expression".into()));
             }
-            let compiled = regex::RegexBuilder::new(&loose_apostrophes(re))
-                .case_insensitive(true)
-                .size_limit(1 << 22)
-                .build()
-                .map_err(|e| err(format!("invalid regex: {}", first_line(&e.to_string()))))?;
-            if compiled.is_match("") {
-                return Err(err("regex matches the empty string".into()));
-            }
-            (Pattern::Regex(compiled), re.to_lowercase())
+            let lazy = LazyRegex::parse(&loose_apostrophes(re)).map_err(err)?;
+            (Pattern::Regex(lazy), re.to_lowercase())
         } else {
             if body.chars().any(char::is_control) {
                 return Err(err("control character in phrase".into()));
@@ -201,6 +268,12 @@ mod tests {
             panic!()
         };
         assert!(r.is_match("o'neil x"));
+        assert!(r.prefixes().is_none(), "a class is no literal prefix");
+        let e = parse_lexicon("f", "re:(?:Asked|told) for").unwrap();
+        let Pattern::Regex(r) = &e[0].pattern else {
+            panic!()
+        };
+        assert_eq!(r.prefixes().unwrap(), ["asked for", "told for"]);
     }
 
     #[test]
