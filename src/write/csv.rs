@@ -1,5 +1,6 @@
 //! CSV rendering: header, `yes`/`no`, RFC 4180 quoting, and the formula
 //! guard that keeps spreadsheets from running a cell.
+use super::cells::{candidate_cells, flag_cells};
 use crate::model::{CandidateRow, FlagRow};
 use crate::read::decode::is_invisible;
 
@@ -49,14 +50,6 @@ pub fn guard_cell(value: &str, guard: bool) -> String {
     }
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b {
-        "yes"
-    } else {
-        "no"
-    }
-}
-
 fn render<const N: usize>(
     header: [&str; N],
     rows: impl Iterator<Item = [String; N]>,
@@ -84,26 +77,7 @@ fn render<const N: usize>(
 pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> {
     render(
         CANDIDATE_HEADER,
-        rows.iter().map(|r| {
-            [
-                r.client.clone(),
-                r.person.clone(),
-                r.relationship.clone(),
-                r.circle.as_str().to_string(),
-                yes_no(r.need).to_string(),
-                r.need_evidence.clone(),
-                yes_no(r.interest).to_string(),
-                r.readiness.as_str().to_string(),
-                r.next_step.as_str().to_string(),
-                r.client_flag.map(|f| f.as_str()).unwrap_or("").to_string(),
-                r.mentions.to_string(),
-                r.first_seen.clone(),
-                r.last_seen.clone(),
-                r.score.to_string(),
-                r.evidence.clone(),
-                r.source.clone(),
-            ]
-        }),
+        rows.iter().map(candidate_cells),
         guard,
         bom,
     )
@@ -111,22 +85,7 @@ pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> 
 
 /// `flags.csv` bytes.
 pub fn flags_csv(rows: &[FlagRow], guard: bool, bom: bool) -> Vec<u8> {
-    render(
-        FLAG_HEADER,
-        rows.iter().map(|r| {
-            [
-                r.client.clone(),
-                r.date.clone(),
-                r.flag.as_str().to_string(),
-                r.objections.to_string(),
-                r.reason.clone(),
-                r.evidence.clone(),
-                r.source.clone(),
-            ]
-        }),
-        guard,
-        bom,
-    )
+    render(FLAG_HEADER, rows.iter().map(flag_cells), guard, bom)
 }
 
 #[cfg(test)]
