@@ -11,6 +11,7 @@ use crate::detect::{AttributeKind, Exclusion, Mention};
 use crate::model::{CandidateRow, Circle, FlagRow, NextStep, Tables};
 use crate::read::date::Date;
 use crate::rules::{self, NoteVerdict};
+use rayon::prelude::*;
 
 /// A sentence kept as evidence, with its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,55 +89,71 @@ pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
     for r in records {
         by_client.entry(client_key(&r.client)).or_default().push(r);
     }
+    // Clients are independent: each one's tables are built on any core,
+    // then put back in client order (the BTreeMap's) and sorted as one.
+    let per_client: Vec<Tables> = by_client
+        .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(_, notes)| client_tables(notes))
+        .collect();
     let mut tables = Tables::default();
-    for (_, mut notes) in by_client {
-        // Undated notes first, then by date, source and line.
-        notes.sort_by(|a, b| {
-            a.date
-                .cmp(&b.date)
-                .then_with(|| a.path.cmp(&b.path))
-                .then(a.line.cmp(&b.line))
-        });
-        let client = notes[0].client.clone();
-        {
-            let mut verdicts: Vec<&mut NoteVerdict> =
-                notes.iter_mut().map(|n| &mut n.verdict).collect();
-            rules::escalate(&mut verdicts);
-        }
-        let flag = rules::client_flag(notes.iter().map(|n| (n.date.is_some(), &n.verdict)));
-        for note in &notes {
-            push_flags(&client, note, &mut tables.flags);
-        }
-        for p in merge_people(&notes) {
-            let need = !p.need.is_empty();
-            let interest = !p.interest.is_empty();
-            let readiness = rules::readiness(need, interest);
-            let mut evidence = p.need.clone();
-            evidence.extend(p.interest.iter().cloned());
-            evidence.extend(p.evidence.iter().cloned());
-            let (evidence_text, source) = join_evidence(&evidence);
-            let (need_text, _) = join_evidence(&p.need);
-            tables.candidates.push(CandidateRow {
-                client: client.clone(),
-                person: p.name.clone().unwrap_or_default(),
-                relationship: p.relationship.clone().unwrap_or_default(),
-                circle: p.circle.unwrap_or(Circle::Unknown),
-                need,
-                need_evidence: need_text,
-                interest,
-                readiness,
-                next_step: rules::next_step(readiness, interest, &p.forms),
-                client_flag: flag,
-                mentions: p.mentions,
-                first_seen: p.first_seen.map(|d| d.to_string()).unwrap_or_default(),
-                last_seen: p.last_seen.map(|d| d.to_string()).unwrap_or_default(),
-                score: rules::score(readiness, interest, p.mentions, flag),
-                evidence: evidence_text,
-                source,
-            });
-        }
+    for t in per_client {
+        tables.candidates.extend(t.candidates);
+        tables.flags.extend(t.flags);
     }
     sort_tables(&mut tables);
+    tables
+}
+
+/// One client's candidate and flag rows (unsorted).
+fn client_tables(mut notes: Vec<NoteRecord>) -> Tables {
+    let mut tables = Tables::default();
+    // Undated notes first, then by date, source and line.
+    notes.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    let client = notes[0].client.clone();
+    {
+        let mut verdicts: Vec<&mut NoteVerdict> =
+            notes.iter_mut().map(|n| &mut n.verdict).collect();
+        rules::escalate(&mut verdicts);
+    }
+    let flag = rules::client_flag(notes.iter().map(|n| (n.date.is_some(), &n.verdict)));
+    for note in &notes {
+        push_flags(&client, note, &mut tables.flags);
+    }
+    for p in merge_people(&notes) {
+        let need = !p.need.is_empty();
+        let interest = !p.interest.is_empty();
+        let readiness = rules::readiness(need, interest);
+        let mut evidence = p.need.clone();
+        evidence.extend(p.interest.iter().cloned());
+        evidence.extend(p.evidence.iter().cloned());
+        let (evidence_text, source) = join_evidence(&evidence);
+        let (need_text, _) = join_evidence(&p.need);
+        tables.candidates.push(CandidateRow {
+            client: client.clone(),
+            person: p.name.clone().unwrap_or_default(),
+            relationship: p.relationship.clone().unwrap_or_default(),
+            circle: p.circle.unwrap_or(Circle::Unknown),
+            need,
+            need_evidence: need_text,
+            interest,
+            readiness,
+            next_step: rules::next_step(readiness, interest, &p.forms),
+            client_flag: flag,
+            mentions: p.mentions,
+            first_seen: p.first_seen.map(|d| d.to_string()).unwrap_or_default(),
+            last_seen: p.last_seen.map(|d| d.to_string()).unwrap_or_default(),
+            score: rules::score(readiness, interest, p.mentions, flag),
+            evidence: evidence_text,
+            source,
+        });
+    }
     tables
 }
 
