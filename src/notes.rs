@@ -221,22 +221,15 @@ fn split_paragraph(
         // with no punctuation) is cut at spaces, so detection stays linear.
         let mut a = a;
         while b - a > MAX_SENTENCE {
-            let mut cut = a + MAX_SENTENCE;
-            while !para.is_char_boundary(cut) {
-                cut -= 1;
+            // The last space before the limit, else the limit itself (on a
+            // character boundary, which is always past `a`).
+            let mut limit = a + MAX_SENTENCE;
+            while !para.is_char_boundary(limit) {
+                limit -= 1;
             }
-            let cut = para[a..cut]
+            let cut = para[a..limit]
                 .rfind(char::is_whitespace)
-                .map_or(cut, |w| a + w + 1);
-            let cut = if cut <= a {
-                a + MAX_SENTENCE.min(b - a)
-            } else {
-                cut
-            };
-            let mut cut = cut;
-            while !para.is_char_boundary(cut) {
-                cut += 1;
-            }
+                .map_or(limit, |w| a + w + 1);
             push_piece(para, start, a, cut, l, speaker, out);
             a = cut;
         }

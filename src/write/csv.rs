@@ -50,9 +50,11 @@ pub fn guard_cell(value: &str, guard: bool) -> String {
     }
 }
 
-fn render<const N: usize>(
-    header: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
+/// CSV bytes of a header and rows: optional BOM, CRLF records, RFC 4180
+/// quoting, every cell through the formula guard.
+pub fn render<R: AsRef<[String]>>(
+    header: &[&str],
+    rows: impl Iterator<Item = R>,
     guard: bool,
     bom: bool,
 ) -> Vec<u8> {
@@ -66,7 +68,7 @@ fn render<const N: usize>(
     w.write_record(header)
         .expect("writing to memory cannot fail");
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| guard_cell(c, guard)).collect();
+        let cells: Vec<String> = row.as_ref().iter().map(|c| guard_cell(c, guard)).collect();
         w.write_record(&cells)
             .expect("writing to memory cannot fail");
     }
@@ -76,7 +78,7 @@ fn render<const N: usize>(
 /// `candidates.csv` bytes.
 pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> {
     render(
-        CANDIDATE_HEADER,
+        &CANDIDATE_HEADER,
         rows.iter().map(candidate_cells),
         guard,
         bom,
@@ -85,7 +87,7 @@ pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> 
 
 /// `flags.csv` bytes.
 pub fn flags_csv(rows: &[FlagRow], guard: bool, bom: bool) -> Vec<u8> {
-    render(FLAG_HEADER, rows.iter().map(flag_cells), guard, bom)
+    render(&FLAG_HEADER, rows.iter().map(flag_cells), guard, bom)
 }
 
 #[cfg(test)]
