@@ -229,7 +229,8 @@ impl Matcher {
     /// leftmost-longest and non-overlapping, as `find` gives them.
     pub fn scan(&self, text: &str) -> TextHits {
         let mut by_group: Vec<Vec<Hit>> = vec![Vec::new(); self.group_names.len()];
-        let mut triggered: Vec<usize> = self.unprefixed.clone();
+        // (regex, offset) where a literal every match of it starts with occurs.
+        let mut triggers: Vec<(usize, usize)> = Vec::new();
         if let Some(ac) = &self.all_literals {
             for m in ac.find_overlapping_iter(text) {
                 match self.all_literal_entries[m.pattern().as_usize()] {
@@ -238,26 +239,40 @@ impl Matcher {
                             by_group[gid].push(self.hit(entry, m.start(), m.end()));
                         }
                     }
-                    Literal::Trigger(k) => triggered.push(k),
+                    Literal::Trigger(k) => triggers.push((k, m.start())),
                 }
             }
         }
-        triggered.sort_unstable();
-        triggered.dedup();
-        {
-            for k in triggered {
-                let (gid, re, entry) = &self.regexes[k];
-                for m in re.get().find_iter(text) {
-                    // A pattern may end on the punctuation that closes its
-                    // phrase ("wants to meet!"); the hit is the words.
-                    let end = m.start()
-                        + m.as_str()
-                            .trim_end_matches(['.', ',', ';', '!', '?', ' ', '-', '>'])
-                            .len();
-                    if m.start() < end && is_bounded(text, m.start(), end) {
-                        by_group[*gid].push(self.hit(*entry, m.start(), end));
-                    }
-                }
+        let mut push = |k: usize, start: usize, end: usize| {
+            let (gid, _, entry) = &self.regexes[k];
+            // A pattern may end on the punctuation that closes its
+            // phrase ("wants to meet!"); the hit is the words.
+            let end = start
+                + text[start..end]
+                    .trim_end_matches(['.', ',', ';', '!', '?', ' ', '-', '>'])
+                    .len();
+            if start < end && is_bounded(text, start, end) {
+                by_group[*gid].push(self.hit(*entry, start, end));
+            }
+        };
+        for &k in &self.unprefixed {
+            for m in self.regexes[k].1.get().find_iter(text) {
+                push(k, m.start(), m.end());
+            }
+        }
+        // A prefixed regex is tried only where its prefix occurs, anchored
+        // there: never a search over the whole text. Matches of one regex
+        // do not overlap, as `find_iter` would give them.
+        triggers.sort_unstable();
+        triggers.dedup();
+        let mut last: Option<(usize, usize)> = None;
+        for (k, at) in triggers {
+            if last.is_some_and(|(lk, end)| lk == k && at < end) {
+                continue;
+            }
+            if let Some(m) = self.regexes[k].1.match_at(text, at) {
+                push(k, m.start, m.end);
+                last = Some((k, m.end.max(m.start + 1)));
             }
         }
         for hits in &mut by_group {

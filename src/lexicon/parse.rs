@@ -2,6 +2,7 @@
 //!
 //! Input: the file's category path and its text. Output: `Vec<Entry>` or the
 //! first `LexiconError` naming `path:line`. It never matches text.
+use regex_automata::{meta, Anchored, Input};
 use std::fmt;
 
 /// One validated line of a lexicon file.
@@ -34,7 +35,7 @@ pub struct LazyRegex {
     /// Literals every match starts with (lowercase), when there are few:
     /// the regex runs only on texts that hold one of them.
     prefixes: Option<Vec<String>>,
-    compiled: std::sync::OnceLock<regex::Regex>,
+    compiled: std::sync::OnceLock<meta::Regex>,
 }
 
 impl LazyRegex {
@@ -54,11 +55,24 @@ impl LazyRegex {
             .build()
             .parse(source)
             .map_err(|e| format!("invalid regex: {}", first_line(&e.to_string())))?;
-        let seq = regex_syntax::hir::literal::Extractor::new().extract(&plain);
+        let mut seq = regex_syntax::hir::literal::Extractor::new().extract(&plain);
+        // Many long alternatives ("don't|do not|won't ... want to give|pass")
+        // are cut to shorter prefixes until there are few enough.
+        let mut keep = 16;
+        while seq.len().is_some_and(|n| n > 64) && keep > 2 {
+            seq.keep_first_bytes(keep);
+            seq.dedup();
+            keep -= 2;
+        }
         let prefixes = seq.literals().and_then(|lits| {
             let mut out: Vec<String> = lits
                 .iter()
-                .map(|l| String::from_utf8_lossy(l.as_bytes()).to_lowercase())
+                .map(|l| {
+                    // A cut may end inside a character: keep whole ones.
+                    let b = l.as_bytes();
+                    let valid = std::str::from_utf8(b).map_or_else(|e| e.valid_up_to(), str::len);
+                    String::from_utf8_lossy(&b[..valid]).to_lowercase()
+                })
                 .collect();
             out.sort();
             out.dedup();
@@ -83,14 +97,21 @@ impl LazyRegex {
     }
 
     /// The compiled regex (compiled on first use).
-    pub fn get(&self) -> &regex::Regex {
+    pub fn get(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            regex::RegexBuilder::new(&self.source)
-                .case_insensitive(true)
-                .size_limit(1 << 24)
-                .build()
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .configure(meta::Config::new().nfa_size_limit(Some(1 << 24)))
+                .build(&self.source)
                 .expect("the syntax was checked when the lexicon was read")
         })
+    }
+
+    /// The match starting exactly at `at`, if any (look-behind such as
+    /// `\b` still sees the text before `at`).
+    pub fn match_at(&self, text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        self.get().search(&input).map(|m| m.range())
     }
 
     /// Whether the pattern matches somewhere in `text`.
