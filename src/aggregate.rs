@@ -85,25 +85,33 @@ pub fn shard_of(client: &str, n: u32) -> u32 {
 
 /// Builds both tables from every note record.
 pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
+    let mut tables = Tables::default();
+    for (_, t) in tables_by_client(records) {
+        tables.candidates.extend(t.candidates);
+        tables.flags.extend(t.flags);
+    }
+    tables
+}
+
+/// Each client's tables, sorted, in client-key order: concatenated, they
+/// are the sorted whole (the final order leads with the client key).
+pub fn tables_by_client(records: Vec<NoteRecord>) -> Vec<(String, Tables)> {
     let mut by_client: BTreeMap<String, Vec<NoteRecord>> = BTreeMap::new();
     for r in records {
         by_client.entry(client_key(&r.client)).or_default().push(r);
     }
-    // Clients are independent: each one's tables are built on any core,
-    // then put back in client order (the BTreeMap's) and sorted as one.
-    let per_client: Vec<Tables> = by_client
+    // Clients are independent: each one's tables are built on any core and
+    // come back in the BTreeMap's order.
+    by_client
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|(_, notes)| client_tables(notes))
-        .collect();
-    let mut tables = Tables::default();
-    for t in per_client {
-        tables.candidates.extend(t.candidates);
-        tables.flags.extend(t.flags);
-    }
-    sort_tables(&mut tables);
-    tables
+        .map(|(key, notes)| {
+            let mut t = client_tables(notes);
+            sort_tables(&mut t);
+            (key, t)
+        })
+        .collect()
 }
 
 /// One client's candidate and flag rows (unsorted).

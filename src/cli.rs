@@ -189,6 +189,10 @@ pub struct InputArgs {
     /// Piece size in bytes for reading big exports (for tests).
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_bytes: Option<usize>,
+    /// Note bytes per on-disk partition when `scan` writes its tables
+    /// (for tests).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub partition_bytes: Option<usize>,
     /// Scan only shard K of N (K from 0 to N-1): the clients whose stable
     /// hash falls there. Run N of these (a job array) and `merge` them.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]

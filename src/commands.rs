@@ -19,7 +19,7 @@ use circlescan::write::review::{render_review_styled, ReviewStyle};
 use circlescan::write::{self, OutputFormat, RenderOptions, ScanOutput};
 use circlescan::Scan;
 
-use crate::progress_bar::{scan_with_bar, Show};
+use crate::progress_bar::{scan_with_bar, with_bar, Show};
 use crate::settings::Settings;
 use crate::{lexicons_cmd, print_stdout, summary, Exit};
 
@@ -61,11 +61,27 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
     };
     let mut cfg = Config::from_args(&input)?;
     cfg.exclude = Some(out.clone());
-    let (result, exit) = scan_and_report(&cfg, &input)?;
-    let changes: Option<Changes> = previous.map(|p| compare::compare(&result.tables, &p));
-    let files =
-        write::scan_files(&result.tables, output, changes.as_ref()).map_err(Fatal::Output)?;
-    let written = write::write_files(&out, &files).map_err(|e| Fatal::Output(e.to_string()))?;
+    let (result, exit, changes, written) = match output {
+        // Plain tables: written client by client as the scan goes, so
+        // memory does not grow with the export.
+        ScanOutput::Tables(o) if previous.is_none() && !cfg.redact => {
+            let (result, written) = with_bar(show(&input), |progress| {
+                circlescan::scan_to_dir(&cfg, progress, &out, o)
+            })?;
+            let exit = report(&result, &input);
+            (result, exit, None, written)
+        }
+        // A comparison, pseudonyms and the workbook need the whole tables.
+        _ => {
+            let (result, exit) = scan_and_report(&cfg, &input)?;
+            let changes: Option<Changes> = previous.map(|p| compare::compare(&result.tables, &p));
+            let files = write::scan_files(&result.tables, output, changes.as_ref())
+                .map_err(Fatal::Output)?;
+            let written =
+                write::write_files(&out, &files).map_err(|e| Fatal::Output(e.to_string()))?;
+            (result, exit, changes, written)
+        }
+    };
     if !input.quiet && (args.summary || std::io::stderr().is_terminal()) {
         let text = summary::render(&result, changes.as_ref(), &written, started.elapsed());
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
@@ -183,14 +199,24 @@ fn with_settings(args: &InputArgs) -> Result<(Settings, InputArgs), Fatal> {
 /// Scans with the progress bar, prints the diagnostics (sorted), and picks
 /// the exit code.
 fn scan_and_report(cfg: &Config, args: &InputArgs) -> Result<(Scan, Exit), Fatal> {
-    let show = if args.quiet {
+    let result = scan_with_bar(cfg, show(args))?;
+    let exit = report(&result, args);
+    Ok((result, exit))
+}
+
+/// When the progress bar is drawn.
+fn show(args: &InputArgs) -> Show {
+    if args.quiet {
         Show::Never
     } else if args.progress {
         Show::Always
     } else {
         Show::IfTerminal
-    };
-    let result = scan_with_bar(cfg, show)?;
+    }
+}
+
+/// Prints the diagnostics (sorted) and picks the exit code.
+fn report(result: &Scan, args: &InputArgs) -> Exit {
     let mut stderr = std::io::stderr().lock();
     for d in &result.diagnostics {
         if args.quiet && d.severity == Severity::Warning {
@@ -202,10 +228,9 @@ fn scan_and_report(cfg: &Config, args: &InputArgs) -> Result<(Scan, Exit), Fatal
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error);
-    let exit = if failed {
+    if failed {
         Exit::InputProblems
     } else {
         Exit::Ok
-    };
-    Ok((result, exit))
+    }
 }

@@ -49,6 +49,9 @@ pub struct Config {
     pub shard: Option<(u32, u32)>,
     /// Exports bigger than twice this are read in pieces of this size.
     pub chunk_bytes: usize,
+    /// `scan` sets notes aside on disk in partitions of about this many
+    /// input bytes, and holds one partition at a time.
+    pub partition_bytes: usize,
     /// Pseudonyms for every name in the tables.
     pub redact: bool,
     /// The output folder: never read as input (a nightly job may write
@@ -108,6 +111,7 @@ impl Config {
             threads: args.threads,
             shard: args.shard,
             chunk_bytes: args.chunk_bytes.unwrap_or(8 << 20).max(1),
+            partition_bytes: args.partition_bytes.unwrap_or(32 << 20).max(1),
             redact: args.redact,
             exclude: None,
         })

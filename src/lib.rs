@@ -5,6 +5,11 @@
 //! paths -read-> RawNote -notes-> Note -detect-> Findings -rules-> verdict
 //! -aggregate-> Tables. Each file is read and analysed in parallel; results
 //! are collected in input order, so output never depends on thread timing.
+//!
+//! `scan_to_dir` runs the same stages for `scan --out`, but sets the notes
+//! aside on disk partitioned by client (`spill`) and builds, renders and
+//! merges one partition at a time (`write::stream`), so memory follows the
+//! largest partition rather than the export.
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 #![warn(missing_docs)]
 
@@ -20,6 +25,7 @@ pub mod notes;
 pub mod read;
 pub mod redact;
 pub mod rules;
+pub mod spill;
 pub mod write;
 
 use std::io::Read;
@@ -32,15 +38,20 @@ use aggregate::{Evidence, NoteRecord};
 use config::{Config, Fatal};
 use detect::Detector;
 use diag::Diagnostic;
-use model::Tables;
+use model::{TableCounts, Tables};
 use read::walk::{expand_paths, Input};
 use read::{chunk, read_bytes, FileResult};
+use spill::Spill;
+use write::stream::{self, ClientRows};
+use write::RenderOptions;
 
 /// The result of a scan.
 #[derive(Debug, Default)]
 pub struct Scan {
-    /// Both tables, sorted.
+    /// Both tables, sorted (empty when `scan_to_dir` wrote them instead).
     pub tables: Tables,
+    /// Rows of the tables, by readiness and flag kind.
+    pub counts: TableCounts,
     /// Problems with the inputs, sorted by path and line.
     pub diagnostics: Vec<Diagnostic>,
     /// Notes read.
@@ -74,14 +85,164 @@ pub fn scan(cfg: &Config) -> Result<Scan, Fatal> {
 
 /// Scans every input, advancing `progress` as files are finished.
 pub fn scan_with_progress(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
+    in_pool(cfg, || scan_in_pool(cfg, progress))?
+}
+
+/// Scans every input and writes both tables into `out` (whole or not at
+/// all), holding one partition of clients at a time rather than every
+/// note: memory follows the largest partition, not the input. The tables
+/// are byte for byte those `scan` and `write::write_tables` give. The
+/// returned `Scan` has counts but no tables.
+pub fn scan_to_dir(
+    cfg: &Config,
+    progress: &Progress,
+    out: &std::path::Path,
+    o: RenderOptions,
+) -> Result<(Scan, Vec<std::path::PathBuf>), Fatal> {
+    in_pool(cfg, || stream_in_pool(cfg, progress, out, o))?
+}
+
+fn in_pool<T: Send>(cfg: &Config, job: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
         .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| scan_in_pool(cfg, progress))
+    Ok(pool.install(job))
 }
 
 fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
+    let detector = Detector::new(&cfg.matcher, &cfg.roster);
+    let plan = plan_inputs(cfg, progress);
+    let read = read_inputs(cfg, plan, progress, 100, &|notes| {
+        let records: Vec<NoteRecord> = notes
+            .into_par_iter()
+            .map(|raw| analyse_note(raw, &detector))
+            .collect();
+        progress
+            .notes_done
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        records
+    });
+    let records: Vec<NoteRecord> = read.parts.into_iter().flatten().collect();
+    let notes = records.len();
+    let clients = records
+        .iter()
+        .map(|r| aggregate::client_key(&r.client))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let mut tables = aggregate::build_tables(records);
+    if cfg.redact {
+        redact::redact(&mut tables);
+    }
+    let mut counts = TableCounts::default();
+    counts.add(&tables);
+    Ok(Scan {
+        tables,
+        counts,
+        diagnostics: read.diagnostics,
+        notes,
+        files: read.files,
+        clients,
+    })
+}
+
+/// Share of the progress bytes the reading pass stands for when notes are
+/// set aside and analysed afterwards.
+const SPILL_READ_SHARE: u64 = 10;
+
+fn stream_in_pool(
+    cfg: &Config,
+    progress: &Progress,
+    out: &std::path::Path,
+    o: RenderOptions,
+) -> Result<(Scan, Vec<std::path::PathBuf>), Fatal> {
+    let detector = Detector::new(&cfg.matcher, &cfg.roster);
+    let plan = plan_inputs(cfg, progress);
+    let total: u64 = plan.sizes.iter().sum();
+    let n = usize::try_from(total / cfg.partition_bytes as u64)
+        .unwrap_or(usize::MAX)
+        .clamp(1, 256);
+    let temp_err = |e: std::io::Error| {
+        Fatal::Output(format!(
+            "{}: cannot write temporary files: {e}",
+            out.display()
+        ))
+    };
+    std::fs::create_dir_all(out)
+        .map_err(|e| Fatal::Output(format!("{}: cannot create: {e}", out.display())))?;
+    // 1. Every note set aside by client partition.
+    let spill = Spill::new(out, n).map_err(temp_err)?;
+    let read = read_inputs(cfg, plan, progress, SPILL_READ_SHARE, &|notes| {
+        let count = notes.len();
+        spill.add(notes).map(|()| count)
+    });
+    let mut notes = 0;
+    for part in read.parts {
+        notes += part.map_err(temp_err)?;
+    }
+    let parts = spill.finish().map_err(temp_err)?;
+    // 2. One partition at a time (each on every core): notes analysed,
+    //    clients' tables built and rendered, kept as a sorted run.
+    let left = progress
+        .bytes_total
+        .load(Ordering::Relaxed)
+        .saturating_sub(progress.bytes_done.load(Ordering::Relaxed));
+    let text_total: u64 = (0..parts.len()).map(|i| parts.text_bytes(i)).sum();
+    let mut counts = TableCounts::default();
+    let mut clients = 0;
+    let mut runs = Vec::with_capacity(parts.len());
+    for i in 0..parts.len() {
+        let raw = parts.read(i).map_err(temp_err)?;
+        let records: Vec<NoteRecord> = raw
+            .into_par_iter()
+            .map(|raw| analyse_note(raw, &detector))
+            .collect();
+        progress
+            .notes_done
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        let by_client = aggregate::tables_by_client(records);
+        for (_, t) in &by_client {
+            counts.add(t);
+        }
+        clients += by_client.len();
+        let rows: Vec<ClientRows> = by_client
+            .into_par_iter()
+            .map(|(key, t)| stream::render_client(key, &t, o))
+            .collect();
+        let run = parts.dir().join(format!("run-{i:04}.bin"));
+        stream::write_run(&run, &rows).map_err(temp_err)?;
+        runs.push(run);
+        if text_total > 0 {
+            let share = u128::from(left) * u128::from(parts.text_bytes(i)) / u128::from(text_total);
+            progress
+                .bytes_done
+                .fetch_add(u64::try_from(share).unwrap_or(0), Ordering::Relaxed);
+        }
+    }
+    // 3. The runs merged by client key into the two files.
+    let written = stream::merge_runs(out, o, &runs).map_err(|e| Fatal::Output(e.to_string()))?;
+    Ok((
+        Scan {
+            tables: Tables::default(),
+            counts,
+            diagnostics: read.diagnostics,
+            notes,
+            files: read.files,
+            clients,
+        },
+        written,
+    ))
+}
+
+/// The inputs found, with their sizes, and the problems met finding them.
+struct Plan {
+    inputs: Vec<Input>,
+    sizes: Vec<u64>,
+    diagnostics: Vec<Diagnostic>,
+    stdin: bool,
+}
+
+fn plan_inputs(cfg: &Config, progress: &Progress) -> Plan {
     let stdin = cfg.paths.iter().any(|p| p.as_os_str() == "-");
     let others: Vec<std::path::PathBuf> = cfg
         .paths
@@ -89,7 +250,7 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let (mut inputs, mut diagnostics) = expand_paths(&others);
+    let (mut inputs, diagnostics) = expand_paths(&others);
     if let Some(out) = cfg
         .exclude
         .as_ref()
@@ -102,7 +263,6 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
             i.format = format;
         }
     }
-    let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let sizes: Vec<u64> = inputs
         .iter()
         .map(|i| std::fs::metadata(&*i.path).map_or(0, |m| m.len()))
@@ -113,23 +273,62 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     progress
         .bytes_total
         .store(sizes.iter().sum(), Ordering::Relaxed);
-    let mut per_file: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = inputs
+    Plan {
+        inputs,
+        sizes,
+        diagnostics,
+        stdin,
+    }
+}
+
+/// What reading gave: per file (or piece of a big export), in input order,
+/// what the sink made of its notes; and every problem, sorted.
+struct ReadAll<T> {
+    parts: Vec<T>,
+    diagnostics: Vec<Diagnostic>,
+    files: usize,
+}
+
+/// Reads every input, files (and pieces of big exports) on any core; each
+/// one's notes, once other shards' clients are dropped, go to `sink`.
+/// Progress advances by `share` percent of each file's bytes.
+fn read_inputs<T: Send>(
+    cfg: &Config,
+    plan: Plan,
+    progress: &Progress,
+    share: u64,
+    sink: &(dyn Fn(Vec<read::RawNote>) -> T + Sync),
+) -> ReadAll<T> {
+    let Plan {
+        inputs,
+        sizes,
+        mut diagnostics,
+        stdin,
+    } = plan;
+    let take = |mut result: FileResult| -> (T, Vec<Diagnostic>) {
+        // --shard K/N: the other shards' clients are not analysed at all.
+        if let Some((k, n)) = cfg.shard {
+            result
+                .notes
+                .retain(|note| aggregate::shard_of(&note.client, n) == k);
+        }
+        (sink(result.notes), result.diagnostics)
+    };
+    let mut per_file: Vec<(Vec<T>, Vec<Diagnostic>)> = inputs
         .par_iter()
         .zip(sizes.par_iter())
         .map(|(input, size)| {
-            if chunk::is_chunkable(input.format) && *size > 2 * cfg.chunk_bytes as u64 {
-                let analysed = scan_in_chunks(input, cfg, &detector, progress);
-                progress.files_done.fetch_add(1, Ordering::Relaxed);
-                return analysed;
-            }
-            let result = read_input(input, cfg);
-            let analysed = analyse_file(result, &detector, cfg.shard);
-            progress
-                .notes_done
-                .fetch_add(analysed.0.len() as u64, Ordering::Relaxed);
+            let out = if chunk::is_chunkable(input.format) && *size > 2 * cfg.chunk_bytes as u64 {
+                read_in_chunks(input, cfg, progress, share, &take)
+            } else {
+                let (part, diags) = take(read_input(input, cfg));
+                progress
+                    .bytes_done
+                    .fetch_add(size * share / 100, Ordering::Relaxed);
+                (vec![part], diags)
+            };
             progress.files_done.fetch_add(1, Ordering::Relaxed);
-            progress.bytes_done.fetch_add(*size, Ordering::Relaxed);
-            analysed
+            out
         })
         .collect();
     if stdin {
@@ -151,53 +350,43 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
                 )],
             },
         };
-        per_file.push(analyse_file(result, &detector, cfg.shard));
+        let (part, diags) = take(result);
+        per_file.push((vec![part], diags));
     }
     let files = per_file.len();
-    let mut records = Vec::new();
-    for (recs, diags) in per_file {
-        records.extend(recs);
-        diagnostics.extend(diags);
+    let mut parts = Vec::new();
+    for (p, d) in per_file {
+        parts.extend(p);
+        diagnostics.extend(d);
     }
     diagnostics.sort();
-    let notes = records.len();
-    let clients = records
-        .iter()
-        .map(|r| aggregate::client_key(&r.client))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let mut tables = aggregate::build_tables(records);
-    if cfg.redact {
-        redact::redact(&mut tables);
-    }
-    Ok(Scan {
-        tables,
+    ReadAll {
+        parts,
         diagnostics,
-        notes,
         files,
-        clients,
-    })
+    }
 }
 
 /// A big CSV/TSV/JSONL export read in record-aligned pieces, in parallel,
 /// results put back in file order.
-fn scan_in_chunks(
+fn read_in_chunks<T: Send>(
     input: &Input,
     cfg: &Config,
-    detector: &Detector<'_>,
     progress: &Progress,
-) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
+    share: u64,
+    take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
+) -> (Vec<T>, Vec<Diagnostic>) {
     // Pieces large enough that per-piece work is small, small enough that
     // a few in flight stay well inside memory (8 MiB unless told).
     let (header, chunks) = match chunk::plan_chunks(&input.path, input.format, cfg.chunk_bytes) {
         Ok(plan) => plan,
         Err(e) => {
             let d = Diagnostic::error(&input.path, 0, format!("cannot read: {e}"));
-            return (Vec::new(), vec![d]);
+            return (vec![take(FileResult::default()).0], vec![d]);
         }
     };
     let header_lines = u32::try_from(memchr::memchr_iter(b'\n', &header).count()).unwrap_or(0);
-    let pieces: Vec<(Vec<NoteRecord>, Vec<Diagnostic>)> = chunks
+    let pieces: Vec<(T, Vec<Diagnostic>)> = chunks
         .par_iter()
         .enumerate()
         .map(|(i, piece)| {
@@ -209,7 +398,7 @@ fn scan_in_chunks(
                         piece.first_line,
                         format!("cannot read: {e}"),
                     );
-                    return (Vec::new(), vec![d]);
+                    return (take(FileResult::default()).0, vec![d]);
                 }
             };
             let mut result = read_bytes(&input.path, input.format, &bytes, &cfg.columns);
@@ -234,23 +423,20 @@ fn scan_in_chunks(
                     d.line = shift(d.line);
                 }
             }
-            let analysed = analyse_file(result, detector, cfg.shard);
-            progress
-                .notes_done
-                .fetch_add(analysed.0.len() as u64, Ordering::Relaxed);
+            let out = take(result);
             progress
                 .bytes_done
-                .fetch_add(piece.len as u64, Ordering::Relaxed);
-            analysed
+                .fetch_add(piece.len as u64 * share / 100, Ordering::Relaxed);
+            out
         })
         .collect();
-    let mut records = Vec::new();
+    let mut parts = Vec::new();
     let mut diagnostics = Vec::new();
-    for (r, d) in pieces {
-        records.extend(r);
+    for (p, d) in pieces {
+        parts.push(p);
         diagnostics.extend(d);
     }
-    (records, diagnostics)
+    (parts, diagnostics)
 }
 
 fn read_input(input: &Input, cfg: &Config) -> FileResult {
@@ -265,26 +451,6 @@ fn read_input(input: &Input, cfg: &Config) -> FileResult {
             )],
         },
     }
-}
-
-/// Runs the note stages over one file's notes.
-fn analyse_file(
-    mut result: FileResult,
-    detector: &Detector<'_>,
-    shard: Option<(u32, u32)>,
-) -> (Vec<NoteRecord>, Vec<Diagnostic>) {
-    // --shard K/N: the other shards' clients are not analysed at all.
-    if let Some((k, n)) = shard {
-        result
-            .notes
-            .retain(|note| aggregate::shard_of(&note.client, n) == k);
-    }
-    let records = result
-        .notes
-        .into_par_iter()
-        .map(|raw| analyse_note(raw, detector))
-        .collect();
-    (records, result.diagnostics)
 }
 
 /// One note through notes -> detect -> rules, kept as a compact record.

@@ -260,6 +260,49 @@ pub struct FlagRow {
     pub source: String,
 }
 
+/// How many rows the tables have, by readiness and by flag kind: what a
+/// summary tells without holding the tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableCounts {
+    /// Candidate rows.
+    pub candidates: usize,
+    /// Candidate rows per readiness, in `Readiness` order.
+    pub readiness: [usize; 3],
+    /// Flag rows.
+    pub flags: usize,
+    /// Flag rows per kind, in `FlagKind::ALL` order.
+    pub flag_kinds: [usize; 6],
+}
+
+impl TableCounts {
+    /// Adds the rows of `t`.
+    pub fn add(&mut self, t: &Tables) {
+        self.candidates += t.candidates.len();
+        for c in &t.candidates {
+            self.readiness[c.readiness as usize] += 1;
+        }
+        self.flags += t.flags.len();
+        for f in &t.flags {
+            if let Some(i) = FlagKind::ALL.iter().position(|k| *k == f.flag) {
+                self.flag_kinds[i] += 1;
+            }
+        }
+    }
+
+    /// Candidate rows of one readiness.
+    pub fn with_readiness(&self, r: Readiness) -> usize {
+        self.readiness[r as usize]
+    }
+
+    /// Flag rows of one kind.
+    pub fn with_flag(&self, k: FlagKind) -> usize {
+        FlagKind::ALL
+            .iter()
+            .position(|x| *x == k)
+            .map_or(0, |i| self.flag_kinds[i])
+    }
+}
+
 /// Both output tables, in their final order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tables {

@@ -30,18 +30,27 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// Scans `cfg`, drawing the bar on standard error as `show` says.
 pub fn scan_with_bar(cfg: &Config, show: Show) -> Result<Scan, Fatal> {
+    with_bar(show, |progress| scan_with_progress(cfg, progress))
+}
+
+/// Runs `job` (a scan advancing the counters it is given), drawing the bar
+/// on standard error as `show` says.
+pub fn with_bar<T>(
+    show: Show,
+    job: impl FnOnce(&Progress) -> Result<T, Fatal>,
+) -> Result<T, Fatal> {
     let progress = Progress::default();
     let show = match show {
         Show::IfTerminal if !std::io::stderr().is_terminal() => Show::Never,
         other => other,
     };
     if show == Show::Never {
-        return scan_with_progress(cfg, &progress);
+        return job(&progress);
     }
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let drawer = s.spawn(|| draw(&progress, &done, show == Show::Always));
-        let result = scan_with_progress(cfg, &progress);
+        let result = job(&progress);
         done.store(true, Ordering::Release);
         drawer.thread().unpark();
         // A panic in drawing must not lose the scan.

@@ -20,7 +20,7 @@ pub fn render(
     written: &[PathBuf],
     elapsed: Duration,
 ) -> String {
-    let t = &scan.tables;
+    let t = &scan.counts;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -33,28 +33,23 @@ pub fn render(
     let readiness = [Readiness::Ready, Readiness::Nurture, Readiness::Noted]
         .iter()
         .map(|r| {
-            let n = t.candidates.iter().filter(|c| c.readiness == *r).count();
+            let n = t.with_readiness(*r);
             format!("{n} {}", r.as_str())
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(out, "  candidates  {} ({readiness})", t.candidates.len());
+    let _ = writeln!(out, "  candidates  {} ({readiness})", t.candidates);
     let kinds: Vec<String> = FlagKind::ALL
         .iter()
         .filter_map(|k| {
-            let n = t.flags.iter().filter(|f| f.flag == *k).count();
+            let n = t.with_flag(*k);
             (n > 0).then(|| format!("{n} {}", k.as_str()))
         })
         .collect();
     if kinds.is_empty() {
         let _ = writeln!(out, "  flags       0");
     } else {
-        let _ = writeln!(
-            out,
-            "  flags       {} ({})",
-            t.flags.len(),
-            kinds.join(", ")
-        );
+        let _ = writeln!(out, "  flags       {} ({})", t.flags, kinds.join(", "));
     }
     if let Some(c) = changes {
         let (cand, flags) = c.counts();

@@ -13,6 +13,8 @@ mod cases;
 mod determinism;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/partitions.rs"]
+mod partitions;
 #[path = "cli/privacy.rs"]
 mod privacy;
 #[path = "cli/shards.rs"]

@@ -58,21 +58,38 @@ pub fn render<R: AsRef<[String]>>(
     guard: bool,
     bom: bool,
 ) -> Vec<u8> {
+    let mut buf = head(header, bom);
+    buf.extend_from_slice(&records(rows, guard));
+    buf
+}
+
+/// The start of a CSV file: optional BOM and the header record.
+pub fn head(header: &[&str], bom: bool) -> Vec<u8> {
     let mut buf = Vec::new();
     if bom {
         buf.extend_from_slice(b"\xEF\xBB\xBF");
     }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(buf);
+    let mut w = writer(buf);
     w.write_record(header)
         .expect("writing to memory cannot fail");
+    w.into_inner().expect("flushing memory cannot fail")
+}
+
+/// CSV records of rows, no header: pieces of one file concatenate.
+pub fn records<R: AsRef<[String]>>(rows: impl Iterator<Item = R>, guard: bool) -> Vec<u8> {
+    let mut w = writer(Vec::new());
     for row in rows {
         let cells: Vec<String> = row.as_ref().iter().map(|c| guard_cell(c, guard)).collect();
         w.write_record(&cells)
             .expect("writing to memory cannot fail");
     }
     w.into_inner().expect("flushing memory cannot fail")
+}
+
+fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf)
 }
 
 /// `candidates.csv` bytes.

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod json;
 pub mod previous;
 pub mod review;
+pub mod stream;
 pub mod xlsx;
 
 use std::io::Write;
@@ -117,7 +118,7 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBu
 /// Temporary files are created private (0600); the tables are ordinary
 /// files, readable as the user's umask allows.
 #[cfg(unix)]
-fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+pub(crate) fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     // The process umask cannot be read without changing it; 0644 is what
     // a plain file gets under the usual umask 022.
@@ -125,7 +126,7 @@ fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn set_readable(_file: &std::fs::File) -> std::io::Result<()> {
+pub(crate) fn set_readable(_file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
