@@ -191,26 +191,42 @@ fn stream_in_pool(
     let mut counts = TableCounts::default();
     let mut clients = 0;
     let mut runs = Vec::with_capacity(parts.len());
+    // While one partition is analysed, the next is read: the reading is
+    // the one step that would otherwise leave a core idle.
+    let mut next = Some(parts.read(0));
     for i in 0..parts.len() {
-        let raw = parts.read(i).map_err(temp_err)?;
-        let records: Vec<NoteRecord> = raw
-            .into_par_iter()
-            .map(|raw| analyse_note(raw, &detector))
-            .collect();
-        progress
-            .notes_done
-            .fetch_add(records.len() as u64, Ordering::Relaxed);
-        let by_client = aggregate::tables_by_client(records);
-        for (_, t) in &by_client {
-            counts.add(t);
-        }
-        clients += by_client.len();
-        let rows: Vec<ClientRows> = by_client
-            .into_par_iter()
-            .map(|(key, t)| stream::render_client(key, &t, o))
-            .collect();
+        let raw = next
+            .take()
+            .unwrap_or_else(|| parts.read(i))
+            .map_err(temp_err)?;
         let run = parts.dir().join(format!("run-{i:04}.bin"));
-        stream::write_run(&run, &rows).map_err(temp_err)?;
+        let (done, following) = rayon::join(
+            || {
+                let records: Vec<NoteRecord> = raw
+                    .into_par_iter()
+                    .map(|raw| analyse_note(raw, &detector))
+                    .collect();
+                progress
+                    .notes_done
+                    .fetch_add(records.len() as u64, Ordering::Relaxed);
+                let by_client = aggregate::tables_by_client(records);
+                let mut part_counts = TableCounts::default();
+                for (_, t) in &by_client {
+                    part_counts.add(t);
+                }
+                let part_clients = by_client.len();
+                let rows: Vec<ClientRows> = by_client
+                    .into_par_iter()
+                    .map(|(key, t)| stream::render_client(key, &t, o))
+                    .collect();
+                stream::write_run(&run, &rows).map(|()| (part_counts, part_clients))
+            },
+            || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
+        );
+        next = following;
+        let (part_counts, part_clients) = done.map_err(temp_err)?;
+        counts.add_counts(&part_counts);
+        clients += part_clients;
         runs.push(run);
         if text_total > 0 {
             let share = u128::from(left) * u128::from(parts.text_bytes(i)) / u128::from(text_total);

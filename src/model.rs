@@ -289,6 +289,18 @@ impl TableCounts {
         }
     }
 
+    /// Adds other counts.
+    pub fn add_counts(&mut self, other: &TableCounts) {
+        self.candidates += other.candidates;
+        self.flags += other.flags;
+        for (a, b) in self.readiness.iter_mut().zip(other.readiness) {
+            *a += b;
+        }
+        for (a, b) in self.flag_kinds.iter_mut().zip(other.flag_kinds) {
+            *a += b;
+        }
+    }
+
     /// Candidate rows of one readiness.
     pub fn with_readiness(&self, r: Readiness) -> usize {
         self.readiness[r as usize]

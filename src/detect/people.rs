@@ -6,7 +6,8 @@
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
 use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
-    strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
+    strip_possessive, tokenize, Detector, Exclusion, Findings, Lower, Mention, Referent, Scanned,
+    Tok,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -257,14 +258,15 @@ pub fn find_people(
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            let lower = t.text.to_lowercase();
+            let lower_buf = Lower::new(t.text);
+            let lower = lower_buf.as_str();
             let mut carried = false;
             // Inside quotation marks in prose, "I" is whoever is quoted:
             // `Robert said, "If I think of anyone..."` (the client by default).
-            if sent.speaker == Speaker::Narration && matches!(lower.as_str(), "i" | "we" | "you") {
+            if sent.speaker == Speaker::Narration && matches!(lower, "i" | "we" | "you") {
                 if let Some(&(open, _)) = quotes.iter().find(|(a, b)| *a < ti && ti < *b) {
                     let speaker = quote_speaker(&tokens, &toks, open);
-                    let referent = match (lower.as_str(), speaker) {
+                    let referent = match (lower, speaker) {
                         ("you", Referent::Advisor) => Referent::Client,
                         ("you", _) => Referent::Advisor,
                         (_, s) => s,
@@ -278,7 +280,7 @@ pub fn find_people(
                     continue;
                 }
             }
-            let referent = match (lower.as_str(), sent.speaker) {
+            let referent = match (lower, sent.speaker) {
                 // Object pronouns (me, us) are never a clause's subject.
                 ("i" | "we", Speaker::Client) => Some(Referent::Client),
                 ("you", Speaker::Client) => Some(Referent::Advisor),
@@ -323,8 +325,8 @@ pub fn find_people(
                 _ => None,
             };
             if let Some(referent) = referent {
-                if matches!(lower.as_str(), "he" | "she" | "they") {
-                    pronouns.push((lower.clone(), (referent, carried)));
+                if matches!(lower, "he" | "she" | "they") {
+                    pronouns.push((lower.to_string(), (referent, carried)));
                 }
                 tokens.push(RefTok {
                     pos: t.start,
@@ -514,7 +516,7 @@ fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
         if det.words.prepositions.contains(w) || det.words.object_verbs.contains(w) {
             return true;
         }
-        let lower = w.to_lowercase();
+        let lower = Lower::new(w);
         // "told me her brother-in-law Tom": the object was "me".
         if matches!(lower.as_str(), "me" | "us" | "him" | "them" | "you" | "it") {
             return false;
@@ -566,13 +568,13 @@ fn find_names(
         // Shorthand writes names in lowercase once they are known:
         // "marisol buying the building", "jen says".
         let (stem, poss) = strip_possessive(toks[i].text);
-        let lower = stem.to_lowercase();
-        if !is_cap(stem)
-            && stem.chars().all(char::is_alphabetic)
-            && stem.chars().count() >= 3
-            && (known.contains(&lower) || client.first() == Some(&lower))
-        {
-            let class = if client.first() == Some(&lower) {
+        let shorthand =
+            !is_cap(stem) && stem.chars().all(char::is_alphabetic) && stem.chars().count() >= 3;
+        let lower = Lower::new(if shorthand { stem } else { "" });
+        let lower = lower.as_str();
+        let is_client = client.first().is_some_and(|c| c == lower);
+        if shorthand && (known.contains(lower) || is_client) {
+            let class = if is_client {
                 NameClass::Client
             } else {
                 NameClass::Given
@@ -776,7 +778,7 @@ fn find_relationships(
         while k > 0 {
             k -= 1;
             let w = toks[k].text;
-            let lower = w.to_lowercase();
+            let lower = Lower::new(w);
             if matches!(
                 lower.as_str(),
                 "someone"
@@ -796,7 +798,7 @@ fn find_relationships(
             }
             if DETERMINERS.contains(&lower.as_str()) {
                 has_det = true;
-                definite = lower == "the";
+                definite = lower.as_str() == "the";
                 // "their CPA" after "Emiko" is still the household's CPA.
                 personal_det = matches!(lower.as_str(), "his" | "her");
                 indefinite = matches!(lower.as_str(), "a" | "an" | "another");
@@ -1105,12 +1107,13 @@ fn mark_exclusions(
         let age = if t.text.ends_with("-year-old") || t.text.ends_with("-yr-old") {
             t.text.split('-').next().and_then(|n| n.parse::<u32>().ok())
         } else if t.text.chars().all(|c| c.is_ascii_digit()) && t.text.len() <= 2 {
-            let prev = ti.checked_sub(1).map(|p| toks[p].text.to_lowercase());
+            let prev = ti.checked_sub(1).map(|p| Lower::new(toks[p].text));
+            let prev = prev.as_ref().map(Lower::as_str);
             let next = toks.get(ti + 1).map(|n| n.text);
-            let after_comma = prev.as_deref() == Some(",")
+            let after_comma = prev == Some(",")
                 && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
-            let paren = prev.as_deref() == Some("(") && next == Some(")");
-            let aged = matches!(prev.as_deref(), Some("age" | "aged"));
+            let paren = prev == Some("(") && next == Some(")");
+            let aged = matches!(prev, Some("age" | "aged"));
             (after_comma || paren || aged)
                 .then(|| t.text.parse::<u32>().ok())
                 .flatten()
