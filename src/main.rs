@@ -37,7 +37,16 @@ impl From<Exit> for ExitCode {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc.h (the same in mimalloc 2 and 3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Freed memory is kept for reuse rather than handed back to the system
+    // 10 ms later: a scan frees and allocates a partition's worth every few
+    // hundred milliseconds, and faulting those pages in again cost 5-20% of
+    // the time. The peak is the same either way.
+    // SAFETY: setting an allocator option is allowed at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -180,6 +180,10 @@ pub struct Words<'a> {
     pub titles: WordSet<'a>,
     /// `names/institutions`.
     pub institutions: WordSet<'a>,
+    /// `names/before_person`.
+    pub before_person: WordSet<'a>,
+    /// `names/after_person`.
+    pub after_person: WordSet<'a>,
     /// `negation/negators`.
     pub negators: WordSet<'a>,
     /// `grammar/advisor_openers`.
@@ -200,6 +204,8 @@ impl<'a> Detector<'a> {
                 given: matcher.word_set("names/given"),
                 not_names: matcher.word_set("names/not_names"),
                 public_figures: matcher.word_set("names/public_figures"),
+                before_person: matcher.word_set("names/before_person"),
+                after_person: matcher.word_set("names/after_person"),
                 titles: matcher.word_set("names/titles"),
                 institutions: matcher.word_set("names/institutions"),
                 negators: matcher.word_set("negation/negators"),
@@ -257,36 +263,56 @@ pub struct Tok<'t> {
 /// Words of `text[start..end]`: letters/digits with inner `'`, `’`, `-`, `.`
 /// (for `e.g.`), and single punctuation marks as their own tokens.
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok<'_>> {
-    let mut toks = Vec::new();
     let s = &text[start..end];
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if c.is_alphanumeric() {
-            let mut j = i + c.len_utf8();
-            while let Some(&(k, d)) = iter.peek() {
+    let b = s.as_bytes();
+    // ASCII is decoded byte by byte; anything else one character at a time.
+    let char_at = |i: usize| -> (char, usize) {
+        if b[i] < 0x80 {
+            (char::from(b[i]), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        }
+    };
+    let alnum = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    };
+    let mut toks = Vec::with_capacity(b.len() / 4 + 1);
+    let mut push = |i: usize, j: usize| {
+        toks.push(Tok {
+            text: &s[i..j],
+            start: start + i,
+            end: start + j,
+        });
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let (c, n) = char_at(i);
+        if alnum(c) {
+            let mut j = i + n;
+            while j < b.len() {
+                let (d, m) = char_at(j);
+                // "O'Neil", "brother-in-law", "AT&T": joiners inside a word.
                 let inner = matches!(d, '\'' | '’' | '-' | '&')
-                    && s[k + d.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric);
-                if d.is_alphanumeric() || inner {
-                    j = k + d.len_utf8();
-                    iter.next();
+                    && j + m < b.len()
+                    && alnum(char_at(j + m).0);
+                if alnum(d) || inner {
+                    j += m;
                 } else {
                     break;
                 }
             }
-            toks.push(Tok {
-                text: &s[i..j],
-                start: start + i,
-                end: start + j,
-            });
-        } else if !c.is_whitespace() {
-            toks.push(Tok {
-                text: &s[i..i + c.len_utf8()],
-                start: start + i,
-                end: start + i + c.len_utf8(),
-            });
+            push(i, j);
+            i = j;
+        } else {
+            if !c.is_whitespace() {
+                push(i, i + n);
+            }
+            i += n;
         }
     }
     toks
@@ -356,5 +382,32 @@ mod tests {
             words,
             ["Mary-Kate", "O'Neil's", "brother-in-law", ",", "Zoë", "."]
         );
+    }
+
+    #[test]
+    fn tokens_of_any_script_keep_their_offsets() {
+        let t = "x Søren’s AT&T — 2x-ok… Ünal-'s -a &";
+        let toks = tokenize(t, 2, t.len());
+        let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
+        assert_eq!(
+            words,
+            [
+                "Søren’s",
+                "AT&T",
+                "—",
+                "2x-ok",
+                "…",
+                "Ünal",
+                "-",
+                "'",
+                "s",
+                "-",
+                "a",
+                "&"
+            ]
+        );
+        for tok in toks {
+            assert_eq!(&t[tok.start..tok.end], tok.text);
+        }
     }
 }

@@ -258,7 +258,8 @@ pub fn find_people(
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            let lower_buf = Lower::new(t.text);
+            // Only short words are pronouns: longer ones need no lowercasing.
+            let lower_buf = Lower::new(if t.text.len() <= 5 { t.text } else { "" });
             let lower = lower_buf.as_str();
             let mut carried = false;
             // Inside quotation marks in prose, "I" is whoever is quoted:
@@ -561,10 +562,10 @@ fn find_names(
     let mut spans = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        let is_title = w.titles.contains(toks[i].text)
-            && toks
-                .get(i + 1)
-                .is_some_and(|t| t.text == "." || is_cap(t.text));
+        let is_title = toks
+            .get(i + 1)
+            .is_some_and(|t| t.text == "." || is_cap(t.text))
+            && w.titles.contains(toks[i].text);
         // Shorthand writes names in lowercase once they are known:
         // "marisol buying the building", "jen says".
         let (stem, poss) = strip_possessive(toks[i].text);
@@ -738,10 +739,10 @@ fn is_unlisted_name(
     let before = toks[first - 1].text;
     let after = toks.get(last + 1).map_or("", |t| t.text);
     let after2 = toks.get(last + 2).map_or("", |t| t.text);
-    let set = |name: &str| det.matcher.word_set(name);
-    set("names/before_person").contains(before)
-        || set("names/after_person").contains(after)
-        || (after == "," && set("names/after_person").contains(after2))
+    let w = det.words;
+    w.before_person.contains(before)
+        || w.after_person.contains(after)
+        || (after == "," && w.after_person.contains(after2))
 }
 
 fn find_relationships(
@@ -1110,8 +1111,8 @@ fn mark_exclusions(
             let prev = ti.checked_sub(1).map(|p| Lower::new(toks[p].text));
             let prev = prev.as_ref().map(Lower::as_str);
             let next = toks.get(ti + 1).map(|n| n.text);
-            let after_comma = prev == Some(",")
-                && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
+            let after_comma =
+                prev == Some(",") && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
             let paren = prev == Some("(") && next == Some(")");
             let aged = matches!(prev, Some("age" | "aged"));
             (after_comma || paren || aged)
