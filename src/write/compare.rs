@@ -16,6 +16,7 @@
 //! and the score differs (those move when a note is merely edited or a
 //! sentence added; the score follows the columns that are compared).
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use serde::Serialize;
 
@@ -218,7 +219,12 @@ fn diff(
             if m.is_some() || person.is_empty() {
                 continue;
             }
-            let found = by_key.iter().find_map(|(k, &i)| {
+            // Only the same client's rows: their keys start with its name.
+            let prefix = format!("{}\u{0}", get(c, "client"));
+            let mut same_client = by_key
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .take_while(|(k, _)| k.starts_with(&prefix));
+            let found = same_client.find_map(|(k, &i)| {
                 let p = &previous[i];
                 let prev_person = get(p, "person").trim();
                 let same = get(p, "client") == get(c, "client")
@@ -415,6 +421,24 @@ mod tests {
         let (changes, gone) = diff(&cur, &prev, candidate_key, true);
         assert_eq!(changes, vec![Change::Changed]);
         assert!(gone.is_empty());
+    }
+
+    #[test]
+    fn another_client_s_relative_is_never_taken_over() {
+        let row = |client: &str, person: &str| {
+            rec(&[
+                ("client", client),
+                ("person", person),
+                ("relationship", "brother"),
+                ("readiness", "noted"),
+            ])
+        };
+        // "A" sorts before "A B" and "AB": neither is A's row.
+        let prev = vec![row("A B", ""), row("AB", ""), row("C", "Tom Reyes")];
+        let cur = vec![row("A", "Tom"), row("C", "Tom")];
+        let (changes, gone) = diff(&cur, &prev, candidate_key, true);
+        assert_eq!(changes, vec![Change::New, Change::Changed]);
+        assert_eq!(gone, vec![0, 1]);
     }
 
     #[test]
