@@ -248,6 +248,9 @@ pub struct ScanArgs {
     /// Print the summary on standard error even when it is not a terminal.
     #[arg(long, help_heading = "Display and settings")]
     pub summary: bool,
+    /// Build the whole tables in memory before writing (for tests).
+    #[arg(long, hide = true)]
+    pub in_memory: bool,
 }
 
 /// `candidates` / `flags`: one table to standard output.

@@ -14,7 +14,7 @@ use circlescan::cli::{
 use circlescan::config::{output_format, Config, Fatal};
 use circlescan::diag::Severity;
 use circlescan::write::compare::{self, Changes};
-use circlescan::write::previous::read_previous;
+use circlescan::write::previous;
 use circlescan::write::review::{render_review_styled, ReviewStyle};
 use circlescan::write::{self, OutputFormat, RenderOptions, ScanOutput};
 use circlescan::Scan;
@@ -48,42 +48,46 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
             bom: choices.bom,
         }),
     };
-    // Read the previous run first: it may be the folder about to be written.
-    let previous = match &args.compare {
-        Some(dir) => {
-            let ext = match output {
-                ScanOutput::Tables(o) => o.format.ext(),
-                ScanOutput::Workbook => "xlsx",
-            };
-            Some(read_previous(dir, ext).map_err(Fatal::Usage)?)
-        }
-        None => None,
+    let prefer = match output {
+        ScanOutput::Tables(o) => o.format.ext(),
+        ScanOutput::Workbook => "xlsx",
     };
+    if let Some(dir) = &args.compare {
+        previous::find_tables(dir, prefer).map_err(Fatal::Usage)?;
+    }
     let mut cfg = Config::from_args(&input)?;
     cfg.exclude = Some(out.clone());
     let (result, exit, changes, written) = match output {
-        // Plain tables: written client by client as the scan goes, so
-        // memory does not grow with the export.
-        ScanOutput::Tables(o) if previous.is_none() && !cfg.redact => {
-            let (result, written) = with_bar(show(&input), |progress| {
-                circlescan::scan_to_dir(&cfg, progress, &out, o)
+        // Tables written client by client as the scan goes, so memory does
+        // not grow with the export; the previous run's rows, if any, are
+        // read and partitioned the same way.
+        ScanOutput::Tables(o) if !cfg.redact && !args.in_memory => {
+            let compare = args.compare.as_deref().map(|dir| (dir, prefer));
+            let streamed = with_bar(show(&input), |progress| {
+                circlescan::scan_to_dir(&cfg, progress, &out, o, compare)
             })?;
-            let exit = report(&result, &input);
-            (result, exit, None, written)
+            let exit = report(&streamed.scan, &input);
+            (streamed.scan, exit, streamed.changes, streamed.written)
         }
-        // A comparison, pseudonyms and the workbook need the whole tables.
+        // Pseudonyms and the workbook need the whole tables.
         _ => {
+            // Read the previous run first: it may be the folder about to be
+            // written.
+            let previous = match &args.compare {
+                Some(dir) => Some(previous::read_previous(dir, prefer).map_err(Fatal::Usage)?),
+                None => None,
+            };
             let (result, exit) = scan_and_report(&cfg, &input)?;
             let changes: Option<Changes> = previous.map(|p| compare::compare(&result.tables, &p));
             let files = write::scan_files(&result.tables, output, changes.as_ref())
                 .map_err(Fatal::Output)?;
             let written =
                 write::write_files(&out, &files).map_err(|e| Fatal::Output(e.to_string()))?;
-            (result, exit, changes, written)
+            (result, exit, changes.map(|c| c.counts()), written)
         }
     };
     if !input.quiet && (args.summary || std::io::stderr().is_terminal()) {
-        let text = summary::render(&result, changes.as_ref(), &written, started.elapsed());
+        let text = summary::render(&result, changes, &written, started.elapsed());
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
     Ok(exit)

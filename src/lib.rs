@@ -41,7 +41,8 @@ use diag::Diagnostic;
 use model::{TableCounts, Tables};
 use read::walk::{expand_paths, Input};
 use read::{chunk, read_bytes, FileResult};
-use spill::Spill;
+use spill::{RowSpill, Spill};
+use write::compare::ChangeCounts;
 use write::stream::{self, ClientRows};
 use write::RenderOptions;
 
@@ -88,18 +89,32 @@ pub fn scan_with_progress(cfg: &Config, progress: &Progress) -> Result<Scan, Fat
     in_pool(cfg, || scan_in_pool(cfg, progress))?
 }
 
-/// Scans every input and writes both tables into `out` (whole or not at
-/// all), holding one partition of clients at a time rather than every
-/// note: memory follows the largest partition, not the input. The tables
-/// are byte for byte those `scan` and `write::write_tables` give. The
-/// returned `Scan` has counts but no tables.
+/// What `scan_to_dir` wrote and counted.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// Counts and diagnostics (no tables: they went to the files).
+    pub scan: Scan,
+    /// The files written.
+    pub written: Vec<std::path::PathBuf>,
+    /// Under `--compare`: candidates' and flags' changes.
+    pub changes: Option<(ChangeCounts, ChangeCounts)>,
+}
+
+/// Scans every input and writes the tables into `out` (all files or none),
+/// holding one partition of clients at a time rather than every note:
+/// memory follows the largest partition, not the export. With `compare`
+/// (a previous run's folder and the extension to prefer), the tables get
+/// their `change` column and `removed.<ext>` is written, the previous rows
+/// partitioned the same way. The bytes are those the whole tables give
+/// (`write::scan_files`).
 pub fn scan_to_dir(
     cfg: &Config,
     progress: &Progress,
     out: &std::path::Path,
     o: RenderOptions,
-) -> Result<(Scan, Vec<std::path::PathBuf>), Fatal> {
-    in_pool(cfg, || stream_in_pool(cfg, progress, out, o))?
+    compare: Option<(&std::path::Path, &str)>,
+) -> Result<Streamed, Fatal> {
+    in_pool(cfg, || stream_in_pool(cfg, progress, out, o, compare))?
 }
 
 fn in_pool<T: Send>(cfg: &Config, job: impl FnOnce() -> T + Send) -> Result<T, Fatal> {
@@ -155,7 +170,8 @@ fn stream_in_pool(
     progress: &Progress,
     out: &std::path::Path,
     o: RenderOptions,
-) -> Result<(Scan, Vec<std::path::PathBuf>), Fatal> {
+    compare: Option<(&std::path::Path, &str)>,
+) -> Result<Streamed, Fatal> {
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
     let total: u64 = plan.sizes.iter().sum();
@@ -170,12 +186,29 @@ fn stream_in_pool(
     };
     std::fs::create_dir_all(out)
         .map_err(|e| Fatal::Output(format!("{}: cannot create: {e}", out.display())))?;
-    // 1. Every note set aside by client partition.
+    // 1. Every note set aside by client partition; beside it, the previous
+    //    run's rows, partitioned the same way.
     let spill = Spill::new(out, n).map_err(temp_err)?;
-    let read = read_inputs(cfg, plan, progress, SPILL_READ_SHARE, &|notes| {
-        let count = notes.len();
-        spill.add(notes).map(|()| count)
-    });
+    let (read, previous) = rayon::join(
+        || {
+            read_inputs(cfg, plan, progress, SPILL_READ_SHARE, &|notes| {
+                let count = notes.len();
+                spill.add(notes).map(|()| count)
+            })
+        },
+        || {
+            compare.map(|(dir, prefer)| -> Result<(), String> {
+                let mut rows = RowSpill::new(spill.dir(), n).map_err(|e| e.to_string())?;
+                write::previous::each_previous_row(dir, prefer, &mut |table, row| {
+                    rows.add(table, &row).map_err(|e| e.to_string())
+                })?;
+                rows.finish().map_err(|e| e.to_string())
+            })
+        },
+    );
+    if let Some(result) = previous {
+        result.map_err(Fatal::Usage)?;
+    }
     let mut notes = 0;
     for part in read.parts {
         notes += part.map_err(temp_err)?;
@@ -189,6 +222,7 @@ fn stream_in_pool(
         .saturating_sub(progress.bytes_done.load(Ordering::Relaxed));
     let text_total: u64 = (0..parts.len()).map(|i| parts.text_bytes(i)).sum();
     let mut counts = TableCounts::default();
+    let mut changes = compare.map(|_| (ChangeCounts::default(), ChangeCounts::default()));
     let mut clients = 0;
     let mut runs = Vec::with_capacity(parts.len());
     // While one partition is analysed, the next is read: the reading is
@@ -210,23 +244,55 @@ fn stream_in_pool(
                     .notes_done
                     .fetch_add(records.len() as u64, Ordering::Relaxed);
                 let by_client = aggregate::tables_by_client(records);
-                let mut part_counts = TableCounts::default();
+                let mut part = PartTotals {
+                    clients: by_client.len(),
+                    ..PartTotals::default()
+                };
                 for (_, t) in &by_client {
-                    part_counts.add(t);
+                    part.counts.add(t);
                 }
-                let part_clients = by_client.len();
-                let rows: Vec<ClientRows> = by_client
-                    .into_par_iter()
-                    .map(|(key, t)| stream::render_client(key, &t, o))
-                    .collect();
-                stream::write_run(&run, &rows).map(|()| (part_counts, part_clients))
+                let rows: Vec<ClientRows> = if compare.is_some() {
+                    let previous = spill::read_rows(parts.dir(), i)?;
+                    let rendered: Vec<(ClientRows, (ChangeCounts, ChangeCounts))> =
+                        with_previous(by_client, previous)
+                            .into_par_iter()
+                            .map(|(key, t, prev)| {
+                                let c = write::compare::compare(&t, &prev);
+                                let parts = write::compare::render_pieces(&t, &c, o);
+                                (
+                                    ClientRows {
+                                        key,
+                                        parts: parts.into(),
+                                    },
+                                    c.counts(),
+                                )
+                            })
+                            .collect();
+                    let mut rows = Vec::with_capacity(rendered.len());
+                    for (r, (c, f)) in rendered {
+                        part.changes.0.add(c);
+                        part.changes.1.add(f);
+                        rows.push(r);
+                    }
+                    rows
+                } else {
+                    by_client
+                        .into_par_iter()
+                        .map(|(key, t)| stream::render_client(key, &t, o))
+                        .collect()
+                };
+                stream::write_run(&run, &rows).map(|()| part)
             },
             || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
         );
         next = following;
-        let (part_counts, part_clients) = done.map_err(temp_err)?;
-        counts.add_counts(&part_counts);
-        clients += part_clients;
+        let part = done.map_err(temp_err)?;
+        counts.add_counts(&part.counts);
+        if let Some((c, f)) = &mut changes {
+            c.add(part.changes.0);
+            f.add(part.changes.1);
+        }
+        clients += part.clients;
         runs.push(run);
         if text_total > 0 {
             let share = u128::from(left) * u128::from(parts.text_bytes(i)) / u128::from(text_total);
@@ -235,10 +301,15 @@ fn stream_in_pool(
                 .fetch_add(u64::try_from(share).unwrap_or(0), Ordering::Relaxed);
         }
     }
-    // 3. The runs merged by client key into the two files.
-    let written = stream::merge_runs(out, o, &runs).map_err(|e| Fatal::Output(e.to_string()))?;
-    Ok((
-        Scan {
+    // 3. The runs merged by client key into the files.
+    let files = match compare {
+        None => stream::table_files(o),
+        Some(_) => write::compare::change_files(o),
+    };
+    let written =
+        stream::merge_runs(out, o, &runs, &files).map_err(|e| Fatal::Output(e.to_string()))?;
+    Ok(Streamed {
+        scan: Scan {
             tables: Tables::default(),
             counts,
             diagnostics: read.diagnostics,
@@ -247,7 +318,51 @@ fn stream_in_pool(
             clients,
         },
         written,
-    ))
+        changes,
+    })
+}
+
+/// What one partition added up to.
+#[derive(Default)]
+struct PartTotals {
+    counts: TableCounts,
+    changes: (ChangeCounts, ChangeCounts),
+    clients: usize,
+}
+
+/// Each client key of the partition, this run's or the previous one's,
+/// in key order, with this run's tables and the previous run's rows (either
+/// may be empty).
+fn with_previous(
+    current: Vec<(String, Tables)>,
+    previous: Vec<(write::previous::PrevTable, write::previous::Record)>,
+) -> Vec<(String, Tables, write::previous::Previous)> {
+    use write::previous::PrevTable;
+    let mut prev: std::collections::BTreeMap<String, write::previous::Previous> =
+        std::collections::BTreeMap::new();
+    for (table, row) in previous {
+        let key = aggregate::client_key(row.get("client").map_or("", String::as_str));
+        let entry = prev.entry(key).or_default();
+        match table {
+            PrevTable::Candidates => entry.candidates.push(row),
+            PrevTable::Flags => entry.flags.push(row),
+        }
+    }
+    let mut out = Vec::with_capacity(current.len() + prev.len());
+    for (key, tables) in current {
+        // Previous-only clients that sort before this one: all removed.
+        while let Some(entry) = prev.first_entry() {
+            if entry.key().as_str() >= key.as_str() {
+                break;
+            }
+            let (k, p) = entry.remove_entry();
+            out.push((k, Tables::default(), p));
+        }
+        let p = prev.remove(&key).unwrap_or_default();
+        out.push((key, tables, p));
+    }
+    out.extend(prev.into_iter().map(|(k, p)| (k, Tables::default(), p)));
+    out
 }
 
 /// The inputs found, with their sizes, and the problems met finding them.

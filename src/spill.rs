@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::aggregate::client_key;
 use crate::read::date::Date;
 use crate::read::RawNote;
+use crate::write::previous::{PrevTable, Record};
 
 /// Partitions being written, in a private temporary folder.
 pub struct Spill {
@@ -61,6 +62,11 @@ impl Spill {
     /// Number of partitions.
     pub fn len(&self) -> usize {
         self.parts.len()
+    }
+
+    /// The folder, for more files of the same scan (removed with it).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Whether there are no partitions (never: there is at least one).
@@ -255,6 +261,68 @@ fn decode(r: &mut Cursor<'_>, paths: &mut FxHashMap<String, Arc<str>>) -> io::Re
         author,
         text,
     })
+}
+
+/// A previous run's rows set aside by client partition (`--compare`),
+/// written by one thread in file order.
+pub struct RowSpill {
+    files: Vec<BufWriter<File>>,
+}
+
+impl RowSpill {
+    /// `n` empty partitions in `dir` (a `Spill`'s folder).
+    pub fn new(dir: &Path, n: usize) -> io::Result<RowSpill> {
+        let files = (0..n.max(1))
+            .map(|i| Ok(BufWriter::new(File::create(row_path(dir, i))?)))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(RowSpill { files })
+    }
+
+    /// Appends a row to its client's partition.
+    pub fn add(&mut self, table: PrevTable, row: &Record) -> io::Result<()> {
+        let client = row.get("client").map_or("", String::as_str);
+        let n = self.files.len();
+        let w = &mut self.files[partition_of(client, n)];
+        w.write_all(match table {
+            PrevTable::Candidates => b"c",
+            PrevTable::Flags => b"f",
+        })?;
+        serde_json::to_writer(&mut *w, row)?;
+        w.write_all(b"\n")
+    }
+
+    /// Finishes writing.
+    pub fn finish(self) -> io::Result<()> {
+        for mut w in self.files {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// The previous rows of partition `i` of the `RowSpill` in `dir`, in the
+/// order they were added.
+pub fn read_rows(dir: &Path, i: usize) -> io::Result<Vec<(PrevTable, Record)>> {
+    let mut rows = Vec::new();
+    let mut reader = BufReader::new(File::open(row_path(dir, i))?);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if io::BufRead::read_until(&mut reader, b'\n', &mut line)? == 0 {
+            return Ok(rows);
+        }
+        let table = match line.first() {
+            Some(b'c') => PrevTable::Candidates,
+            Some(b'f') => PrevTable::Flags,
+            _ => return Err(corrupt("unknown table")),
+        };
+        let row: Record = serde_json::from_slice(&line[1..]).map_err(|_| corrupt("bad row"))?;
+        rows.push((table, row));
+    }
+}
+
+fn row_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("previous-{i:04}.jsonl"))
 }
 
 #[cfg(test)]

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use circlescan::diag::Severity;
 use circlescan::model::{FlagKind, Readiness};
-use circlescan::write::compare::{ChangeCounts, Changes};
+use circlescan::write::compare::ChangeCounts;
 use circlescan::Scan;
 
 /// The summary's lines, each ending in a newline.
 pub fn render(
     scan: &Scan,
-    changes: Option<&Changes>,
+    changes: Option<(ChangeCounts, ChangeCounts)>,
     written: &[PathBuf],
     elapsed: Duration,
 ) -> String {
@@ -51,8 +51,7 @@ pub fn render(
     } else {
         let _ = writeln!(out, "  flags       {} ({})", t.flags, kinds.join(", "));
     }
-    if let Some(c) = changes {
-        let (cand, flags) = c.counts();
+    if let Some((cand, flags)) = changes {
         let _ = writeln!(out, "  changes     candidates {}", counts(cand));
         let _ = writeln!(out, "              flags {}", counts(flags));
     }

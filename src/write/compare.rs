@@ -21,10 +21,11 @@ use std::ops::Bound;
 use serde::Serialize;
 
 use super::cells::{candidate_cells, flag_cells};
-use super::csv::{guard_cell, CANDIDATE_HEADER, FLAG_HEADER};
+use super::csv::{guard_cell, records, CANDIDATE_HEADER, FLAG_HEADER};
 use super::previous::{Previous, Record};
+use super::stream::OutFile;
 use super::{json, OutputFormat, RenderOptions};
-use crate::aggregate::same_name;
+use crate::aggregate::{client_key, same_name};
 use crate::model::Tables;
 
 /// How a row compares with the previous run.
@@ -127,6 +128,16 @@ pub struct ChangeCounts {
     pub same: usize,
     /// Previous rows that disappeared.
     pub removed: usize,
+}
+
+impl ChangeCounts {
+    /// Adds other counts.
+    pub fn add(&mut self, other: ChangeCounts) {
+        self.new += other.new;
+        self.changed += other.changed;
+        self.same += other.same;
+        self.removed += other.removed;
+    }
 }
 
 impl Changes {
@@ -267,8 +278,12 @@ pub fn compare(tables: &Tables, previous: &Previous) -> Changes {
         .iter()
         .map(|r| record(FLAG_HEADER, flag_cells(r)))
         .collect();
-    let (candidates, gone_c) = diff(&cand, &previous.candidates, candidate_key, true);
-    let (flag_changes, gone_f) = diff(&flags, &previous.flags, flag_key, false);
+    let (candidates, mut gone_c) = diff(&cand, &previous.candidates, candidate_key, true);
+    let (flag_changes, mut gone_f) = diff(&flags, &previous.flags, flag_key, false);
+    // Gone rows by client (as the tables are), then in previous-file order:
+    // the order a run that goes client by client gives too.
+    gone_c.sort_by_cached_key(|&i| (client_key(get(&previous.candidates[i], "client")), i));
+    gone_f.sort_by_cached_key(|&i| (client_key(get(&previous.flags[i], "client")), i));
     let removed_row = |table: &'static str, r: &Record| Removed {
         table,
         client: get(r, "client").into(),
@@ -373,6 +388,104 @@ pub fn render_candidates(t: &Tables, changes: &Changes, o: RenderOptions) -> Vec
 /// `flags.<ext>` with a final `change` column.
 pub fn render_flags(t: &Tables, changes: &Changes, o: RenderOptions) -> Vec<u8> {
     render_with_change(FLAG_HEADER, &t.flags, flag_cells, &changes.flags, o)
+}
+
+/// One client's rows as pieces of the four streams a run writes under
+/// `--compare`: candidates and flags with their `change`, and the client's
+/// removed candidate and flag rows (no header; JSON without brackets).
+pub fn render_pieces(t: &Tables, changes: &Changes, o: RenderOptions) -> [Vec<u8>; 4] {
+    let removed = |table: &str| -> Vec<&Removed> {
+        changes
+            .removed
+            .iter()
+            .filter(|r| r.table == table)
+            .collect()
+    };
+    let (gone_c, gone_f) = (removed("candidates"), removed("flags"));
+    match o.format {
+        OutputFormat::Csv => {
+            let with_change = |mut cells: Vec<String>, c: &Change| {
+                cells.push(c.as_str().to_string());
+                cells
+            };
+            [
+                records(
+                    t.candidates
+                        .iter()
+                        .zip(&changes.candidates)
+                        .map(|(r, c)| with_change(candidate_cells(r).to_vec(), c)),
+                    o.formula_guard,
+                ),
+                records(
+                    t.flags
+                        .iter()
+                        .zip(&changes.flags)
+                        .map(|(r, c)| with_change(flag_cells(r).to_vec(), c)),
+                    o.formula_guard,
+                ),
+                records(gone_c.iter().map(|r| r.cells()), o.formula_guard),
+                records(gone_f.iter().map(|r| r.cells()), o.formula_guard),
+            ]
+        }
+        OutputFormat::Json | OutputFormat::Jsonl => {
+            let cand: Vec<WithChange<'_, _>> = t
+                .candidates
+                .iter()
+                .zip(&changes.candidates)
+                .map(|(row, &change)| WithChange { row, change })
+                .collect();
+            let flags: Vec<WithChange<'_, _>> = t
+                .flags
+                .iter()
+                .zip(&changes.flags)
+                .map(|(row, &change)| WithChange { row, change })
+                .collect();
+            if o.format == OutputFormat::Json {
+                [
+                    json::array_items(&cand),
+                    json::array_items(&flags),
+                    json::array_items(&gone_c),
+                    json::array_items(&gone_f),
+                ]
+            } else {
+                [
+                    json::to_jsonl(&cand),
+                    json::to_jsonl(&flags),
+                    json::to_jsonl(&gone_c),
+                    json::to_jsonl(&gone_f),
+                ]
+            }
+        }
+    }
+}
+
+/// The files a run under `--compare` writes, filled from the four streams
+/// of `render_pieces`: both tables with `change`, and `removed.<ext>`
+/// (removed candidates, then removed flags).
+pub fn change_files(o: RenderOptions) -> Vec<OutFile> {
+    let ext = o.format.ext();
+    let with_change = |header: &[&'static str]| {
+        let mut h = header.to_vec();
+        h.push("change");
+        h
+    };
+    vec![
+        OutFile {
+            name: format!("candidates.{ext}"),
+            header: with_change(&CANDIDATE_HEADER),
+            streams: vec![0],
+        },
+        OutFile {
+            name: format!("flags.{ext}"),
+            header: with_change(&FLAG_HEADER),
+            streams: vec![1],
+        },
+        OutFile {
+            name: format!("removed.{ext}"),
+            header: REMOVED_HEADER.to_vec(),
+            streams: vec![2, 3],
+        },
+    ]
 }
 
 /// `removed.<ext>`: the rows of the previous run that are gone.

@@ -18,3 +18,13 @@ pub fn to_jsonl<T: Serialize>(rows: &[T]) -> Vec<u8> {
     }
     out
 }
+
+/// The inside of the pretty-printed JSON array of `rows`: what sits between
+/// `[\n` and `\n]`, so pieces joined by `,\n` make the whole array.
+pub fn array_items<T: Serialize>(rows: &[T]) -> Vec<u8> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let all = serde_json::to_vec_pretty(rows).expect("rows always serialise");
+    all[2..all.len() - 2].to_vec()
+}

@@ -2,7 +2,11 @@
 //! JSON, JSON Lines or workbook that `scan` wrote there, each row as a map
 //! from column name to the cell as CSV spells it. Nothing here compares.
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 /// One row of a table: column name -> cell (CSV spelling, guard undone).
 pub type Record = BTreeMap<String, String>;
@@ -21,34 +25,89 @@ pub struct Previous {
 /// Reads the tables `scan` wrote into `dir`, trying `prefer` (an
 /// extension) first, then csv, jsonl, json and the workbook.
 pub fn read_previous(dir: &Path, prefer: &str) -> Result<Previous, String> {
+    let mut prev = Previous::default();
+    prev.read_from = each_previous_row(dir, prefer, &mut |table, row| {
+        match table {
+            PrevTable::Candidates => prev.candidates.push(row),
+            PrevTable::Flags => prev.flags.push(row),
+        }
+        Ok(())
+    })?;
+    Ok(prev)
+}
+
+/// The table a previous row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrevTable {
+    /// `candidates.<ext>` or the `Candidates` sheet.
+    Candidates,
+    /// `flags.<ext>` or the `Flags` sheet.
+    Flags,
+}
+
+/// Like `read_previous`, but hands each row to `f` as it is read (every
+/// candidate row, then every flag row, each in file order), so a large
+/// previous run is never held whole (the workbook excepted). Returns the
+/// files read.
+pub fn each_previous_row(
+    dir: &Path,
+    prefer: &str,
+    f: &mut dyn FnMut(PrevTable, Record) -> Result<(), String>,
+) -> Result<Vec<PathBuf>, String> {
+    match find_tables(dir, prefer)? {
+        Found::Workbook(book) => {
+            let prev = read_workbook(&book)?;
+            for row in prev.candidates {
+                f(PrevTable::Candidates, row)?;
+            }
+            for row in prev.flags {
+                f(PrevTable::Flags, row)?;
+            }
+            Ok(prev.read_from)
+        }
+        Found::Tables(ext, cand, flags) => {
+            read_table(&cand, ext, &mut |row| f(PrevTable::Candidates, row))?;
+            read_table(&flags, ext, &mut |row| f(PrevTable::Flags, row))?;
+            Ok(vec![cand, flags])
+        }
+    }
+}
+
+/// Where a previous run's tables are.
+#[derive(Debug)]
+pub enum Found {
+    /// `circlescan.xlsx`.
+    Workbook(PathBuf),
+    /// The extension, `candidates.<ext>` and `flags.<ext>`.
+    Tables(&'static str, PathBuf, PathBuf),
+}
+
+/// Finds the tables a previous run wrote into `dir` without reading them:
+/// `prefer` (an extension) first, then csv, jsonl, json and the workbook.
+pub fn find_tables(dir: &Path, prefer: &str) -> Result<Found, String> {
     if !dir.is_dir() {
         return Err(format!(
             "{}: --compare needs the folder of a previous run",
             dir.display()
         ));
     }
-    let mut order = vec![prefer];
-    order.extend(
-        ["csv", "jsonl", "json", "xlsx"]
-            .iter()
-            .filter(|e| **e != prefer),
-    );
-    for ext in order {
+    let all = ["csv", "jsonl", "json", "xlsx"];
+    let order = all
+        .iter()
+        .filter(|e| **e == prefer)
+        .chain(all.iter().filter(|e| **e != prefer));
+    for &ext in order {
         if ext == "xlsx" {
             let book = dir.join("circlescan.xlsx");
             if book.is_file() {
-                return read_workbook(&book);
+                return Ok(Found::Workbook(book));
             }
             continue;
         }
         let cand = dir.join(format!("candidates.{ext}"));
         let flags = dir.join(format!("flags.{ext}"));
         if cand.is_file() || flags.is_file() {
-            return Ok(Previous {
-                candidates: read_table(&cand, ext)?,
-                flags: read_table(&flags, ext)?,
-                read_from: vec![cand, flags],
-            });
+            return Ok(Found::Tables(ext, cand, flags));
         }
     }
     Err(format!(
@@ -57,28 +116,73 @@ pub fn read_previous(dir: &Path, prefer: &str) -> Result<Previous, String> {
     ))
 }
 
-fn read_table(path: &Path, ext: &str) -> Result<Vec<Record>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+fn read_table(
+    path: &Path,
+    ext: &str,
+    f: &mut dyn FnMut(Record) -> Result<(), String>,
+) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", path.display());
+    let mut reader = BufReader::with_capacity(256 << 10, File::open(path).map_err(cannot)?);
+    // A BOM (written with --bom) is not part of the first column's name.
+    if reader
+        .fill_buf()
+        .map_err(cannot)?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        reader.consume(3);
+    }
     match ext {
-        "csv" => read_csv(path, bytes),
+        "csv" => read_csv(path, reader, f),
         "json" => {
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> =
-                serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
-            Ok(rows.into_iter().map(record_from_json).collect())
+            let mut de = serde_json::Deserializer::from_reader(reader);
+            RowSink(f)
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+                .map_err(|e| json_error(path, &e))
         }
         _ => {
-            let mut rows = Vec::new();
-            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let mut line = Vec::new();
+            let mut n = 0;
+            loop {
+                line.clear();
+                if reader.read_until(b'\n', &mut line).map_err(cannot)? == 0 {
+                    return Ok(());
+                }
+                n += 1;
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                let row: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
-                    .map_err(|e| format!("{}:{}: not a JSON object: {e}", path.display(), n + 1))?;
-                rows.push(record_from_json(row));
+                let row: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&line)
+                    .map_err(|e| format!("{}:{n}: not a JSON object: {e}", path.display()))?;
+                f(record_from_json(row))?;
             }
-            Ok(rows)
         }
+    }
+}
+
+/// The rows of a JSON array, one at a time.
+struct RowSink<'f>(&'f mut dyn FnMut(Record) -> Result<(), String>);
+
+impl<'de> DeserializeSeed<'de> for RowSink<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSink<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(row) = seq.next_element::<serde_json::Map<String, serde_json::Value>>()? {
+            (self.0)(record_from_json(row)).map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
     }
 }
 
@@ -90,26 +194,33 @@ fn json_error(path: &Path, e: &serde_json::Error) -> String {
     )
 }
 
-fn read_csv(path: &Path, bytes: &[u8]) -> Result<Vec<Record>, String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+fn read_csv(
+    path: &Path,
+    input: impl Read,
+    f: &mut dyn FnMut(Record) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{}: cannot read the header: {e}", path.display()))?
         .iter()
         .map(str::to_string)
         .collect();
-    let mut rows = Vec::new();
-    for (n, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}:{}: {e}", path.display(), n + 2))?;
-        rows.push(
-            header
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.clone(), unguard(v).to_string()))
-                .collect(),
-        );
+    let mut rec = csv::StringRecord::new();
+    let mut n = 1;
+    loop {
+        n += 1;
+        match reader.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(format!("{}:{n}: {e}", path.display())),
+        }
+        f(header
+            .iter()
+            .zip(rec.iter())
+            .map(|(h, v)| (h.clone(), unguard(v).to_string()))
+            .collect())?;
     }
-    Ok(rows)
 }
 
 /// Undoes the formula guard (`'=x` was written for `=x`).

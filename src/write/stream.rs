@@ -19,15 +19,42 @@ use super::csv::{head, records, CANDIDATE_HEADER, FLAG_HEADER};
 use super::{set_readable, OutputFormat, RenderOptions, WriteError};
 use crate::model::Tables;
 
-/// One client's rows of both tables, rendered: pieces of the final files.
+/// One client's rows, rendered: pieces of the final files, one per stream
+/// (candidates and flags; under `--compare` also the removed rows of each).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRows {
     /// The client key the rows are ordered by.
     pub key: String,
-    /// The client's `candidates` rows.
-    pub candidates: Vec<u8>,
-    /// The client's `flags` rows.
-    pub flags: Vec<u8>,
+    /// The client's piece of each stream, in stream order.
+    pub parts: Vec<Vec<u8>>,
+}
+
+/// An output file, and the streams that fill it, one after another.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    /// File name in the output folder.
+    pub name: String,
+    /// CSV header.
+    pub header: Vec<&'static str>,
+    /// Indices into `ClientRows::parts`.
+    pub streams: Vec<usize>,
+}
+
+/// The files of a plain scan: `candidates.<ext>` and `flags.<ext>`.
+pub fn table_files(o: RenderOptions) -> Vec<OutFile> {
+    let ext = o.format.ext();
+    vec![
+        OutFile {
+            name: format!("candidates.{ext}"),
+            header: CANDIDATE_HEADER.to_vec(),
+            streams: vec![0],
+        },
+        OutFile {
+            name: format!("flags.{ext}"),
+            header: FLAG_HEADER.to_vec(),
+            streams: vec![1],
+        },
+    ]
 }
 
 /// A client's sorted tables rendered as row pieces (no header; JSON rows
@@ -38,7 +65,10 @@ pub fn render_client(key: String, t: &Tables, o: RenderOptions) -> ClientRows {
             records(t.candidates.iter().map(candidate_cells), o.formula_guard),
             records(t.flags.iter().map(flag_cells), o.formula_guard),
         ),
-        OutputFormat::Json => (json_rows(&t.candidates), json_rows(&t.flags)),
+        OutputFormat::Json => (
+            super::json::array_items(&t.candidates),
+            super::json::array_items(&t.flags),
+        ),
         OutputFormat::Jsonl => (
             super::json::to_jsonl(&t.candidates),
             super::json::to_jsonl(&t.flags),
@@ -46,26 +76,16 @@ pub fn render_client(key: String, t: &Tables, o: RenderOptions) -> ClientRows {
     };
     ClientRows {
         key,
-        candidates,
-        flags,
+        parts: vec![candidates, flags],
     }
-}
-
-/// The inside of a pretty-printed JSON array of `rows`: what sits between
-/// `[\n` and `\n]`, so pieces joined by `,\n` give the whole array.
-fn json_rows<T: serde::Serialize>(rows: &[T]) -> Vec<u8> {
-    if rows.is_empty() {
-        return Vec::new();
-    }
-    let all = serde_json::to_vec_pretty(rows).expect("rows always serialise");
-    all[2..all.len() - 2].to_vec()
 }
 
 /// Writes clients' rows, already in key order, as one run file.
 pub fn write_run(path: &Path, clients: &[ClientRows]) -> io::Result<()> {
     let mut w = BufWriter::with_capacity(256 << 10, File::create(path)?);
     for c in clients {
-        for part in [c.key.as_bytes(), &c.candidates, &c.flags] {
+        w.write_all(&(c.parts.len() as u64).to_le_bytes())?;
+        for part in std::iter::once(c.key.as_bytes()).chain(c.parts.iter().map(Vec::as_slice)) {
             w.write_all(&(part.len() as u64).to_le_bytes())?;
             w.write_all(part)?;
         }
@@ -86,25 +106,19 @@ impl Run {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e),
         }
-        let key = String::from_utf8(self.part(len)?).map_err(|_| {
+        let n = u64::from_le_bytes(len);
+        let key = String::from_utf8(self.read_part()?).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidData, "temporary run file damaged")
         })?;
-        let candidates = self.read_part()?;
-        let flags = self.read_part()?;
-        Ok(Some(ClientRows {
-            key,
-            candidates,
-            flags,
-        }))
+        let parts = (0..n)
+            .map(|_| self.read_part())
+            .collect::<io::Result<_>>()?;
+        Ok(Some(ClientRows { key, parts }))
     }
 
     fn read_part(&mut self) -> io::Result<Vec<u8>> {
         let mut len = [0u8; 8];
         self.reader.read_exact(&mut len)?;
-        self.part(len)
-    }
-
-    fn part(&mut self, len: [u8; 8]) -> io::Result<Vec<u8>> {
         let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidData, "temporary run file damaged")
         })?;
@@ -166,24 +180,36 @@ impl TableFile {
     }
 }
 
-/// Merges the runs by client key into `candidates.<ext>` and `flags.<ext>`
-/// in `dir`; both are renamed into place only once both are complete.
+/// Merges the runs by client key into `files` in `dir`; all are renamed
+/// into place only once all are complete.
 pub fn merge_runs(
     dir: &Path,
     o: RenderOptions,
     runs: &[PathBuf],
+    files: &[OutFile],
 ) -> Result<Vec<PathBuf>, WriteError> {
     let err = |path: &Path, source| WriteError {
         path: path.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-    let ext = o.format.ext();
-    let names = [format!("candidates.{ext}"), format!("flags.{ext}")];
-    let mut files = [
-        TableFile::create(dir, &names[0], o, &CANDIDATE_HEADER).map_err(|e| err(dir, e))?,
-        TableFile::create(dir, &names[1], o, &FLAG_HEADER).map_err(|e| err(dir, e))?,
-    ];
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        out.push(TableFile::create(dir, &f.name, o, &f.header).map_err(|e| err(dir, e))?);
+    }
+    // A file's later streams (the removed flags after the removed
+    // candidates) wait in a side file until its first stream is done.
+    let mut later: Vec<(usize, usize, BufWriter<File>, NamedTempFile)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        for &stream in f.streams.iter().skip(1) {
+            let tmp = tempfile::Builder::new()
+                .prefix(".circlescan-later.")
+                .tempfile_in(dir)
+                .map_err(|e| err(dir, e))?;
+            let w = BufWriter::new(tmp.as_file().try_clone().map_err(|e| err(dir, e))?);
+            later.push((fi, stream, w, tmp));
+        }
+    }
     let mut open = Vec::with_capacity(runs.len());
     for path in runs {
         let file = File::open(path).map_err(|e| err(path, e))?;
@@ -202,12 +228,22 @@ pub fn merge_runs(
         }
         heads.push(first);
     }
+    let empty = Vec::new();
     while let Some(Reverse((_, i))) = heap.pop() {
         let Some(c) = heads[i].take() else {
             continue;
         };
-        for (file, rows) in files.iter_mut().zip([&c.candidates, &c.flags]) {
+        for (f, file) in files.iter().zip(out.iter_mut()) {
+            let rows = c.parts.get(f.streams[0]).unwrap_or(&empty);
             file.push(rows).map_err(|e| err(&file.target, e))?;
+        }
+        for (_, stream, w, _) in &mut later {
+            let rows = c.parts.get(*stream).unwrap_or(&empty);
+            if !rows.is_empty() {
+                w.write_all(&(rows.len() as u64).to_le_bytes())
+                    .and_then(|()| w.write_all(rows))
+                    .map_err(|e| err(dir, e))?;
+            }
         }
         let next = open[i].next().map_err(|e| err(&open[i].path, e))?;
         if let Some(n) = &next {
@@ -215,11 +251,31 @@ pub fn merge_runs(
         }
         heads[i] = next;
     }
-    let [candidates, flags] = files;
-    let done = [
-        candidates.finish().map_err(|e| err(dir, e))?,
-        flags.finish().map_err(|e| err(dir, e))?,
-    ];
+    for (fi, _, w, tmp) in later {
+        w.into_inner().map_err(|e| err(dir, e.into_error()))?;
+        let mut side = Run {
+            reader: BufReader::with_capacity(
+                64 << 10,
+                File::open(tmp.path()).map_err(|e| err(dir, e))?,
+            ),
+            path: tmp.path().to_path_buf(),
+        };
+        loop {
+            let mut len = [0u8; 8];
+            match side.reader.read_exact(&mut len) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(err(dir, e)),
+            }
+            let mut rows = vec![0u8; usize::try_from(u64::from_le_bytes(len)).unwrap_or(0)];
+            side.reader.read_exact(&mut rows).map_err(|e| err(dir, e))?;
+            out[fi].push(&rows).map_err(|e| err(dir, e))?;
+        }
+    }
+    let mut done = Vec::with_capacity(out.len());
+    for file in out {
+        done.push(file.finish().map_err(|e| err(dir, e))?);
+    }
     let mut written = Vec::new();
     for (tmp, target) in done {
         tmp.persist(&target).map_err(|e| err(&target, e.error))?;

@@ -104,3 +104,94 @@ fn an_empty_scan_writes_empty_tables_in_every_format() {
         assert_eq!(got.flags.as_deref(), Some(expected), "{format}");
     }
 }
+
+/// `scan ... --out OUT --format FORMAT ARGS`: status, stderr and the bytes of
+/// every file written.
+fn scan_files(cwd: &Path, args: &[String], out: &Path) -> (i32, String, Vec<(String, Vec<u8>)>) {
+    let output = crate::harness::bin()
+        .current_dir(cwd)
+        .arg("scan")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("circlescan runs");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .map(|dir| {
+            dir.map(|e| {
+                let e = e.expect("entry");
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).expect("readable"))
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        files,
+    )
+}
+
+#[test]
+fn compared_tables_from_partitions_equal_the_compared_whole_tables() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = fixtures();
+    let cases: Vec<String> = all_cases()
+        .iter()
+        .map(|c| format!("cases/{}/notes", c.name))
+        .collect();
+    let half = cases.len() / 2;
+    // Yesterday: the first two thirds of the cases, and the held-out set
+    // without its team list (so team members were candidates). Today: the
+    // last two thirds, and the team list known. Rows are new, gone, changed
+    // and the same.
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut yesterday: Vec<String> = cases[..half + half / 3].to_vec();
+    yesterday.push("eval/notes".into());
+    let mut today: Vec<String> = cases[half - half / 3..].to_vec();
+    today.extend(strings(&["eval/notes", "--team-file", "eval/TEAM.txt"]));
+    for prev_format in ["csv", "jsonl"] {
+        let prev = tmp.path().join(format!("prev-{prev_format}"));
+        let mut args = yesterday.clone();
+        args.extend(strings(&["--format", prev_format]));
+        scan_files(&root, &args, &prev);
+        for format in ["csv", "json", "jsonl"] {
+            let mut base = today.clone();
+            base.extend(strings(&["--format", format, "--compare"]));
+            base.push(prev.display().to_string());
+            let mut whole_args = base.clone();
+            whole_args.push("--in-memory".into());
+            let whole = scan_files(&root, &whole_args, &tmp.path().join("whole"));
+            let names: Vec<&str> = whole.2.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names.len(), 3, "{names:?}");
+            let removed = &whole
+                .2
+                .iter()
+                .find(|(n, _)| n.starts_with("removed"))
+                .expect("removed")
+                .1;
+            assert!(removed.len() > 1000, "rows are removed");
+            for extra in [&[][..], &["--partition-bytes", "1"][..]] {
+                let mut args = base.clone();
+                args.extend(strings(extra));
+                let out = tmp.path().join("streamed");
+                let streamed = scan_files(&root, &args, &out);
+                assert_eq!(
+                    (streamed.0, &streamed.1),
+                    (whole.0, &whole.1),
+                    "{prev_format} -> {format} {extra:?}"
+                );
+                for ((name, a), (_, b)) in whole.2.iter().zip(&streamed.2) {
+                    if let Some(d) = diff(a, b) {
+                        panic!("{prev_format} -> {format} {extra:?}: {name} differs:\n{d}");
+                    }
+                }
+                assert_eq!(whole.2.len(), streamed.2.len());
+                std::fs::remove_dir_all(&out).expect("clean");
+            }
+            std::fs::remove_dir_all(tmp.path().join("whole")).expect("clean");
+        }
+    }
+}
