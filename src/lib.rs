@@ -306,8 +306,8 @@ fn stream_in_pool(
         None => stream::table_files(o),
         Some(_) => write::compare::change_files(o),
     };
-    let written =
-        stream::merge_runs(out, o, &runs, &files).map_err(|e| Fatal::Output(e.to_string()))?;
+    let written = stream::merge_runs(out, parts.dir(), o, &runs, &files)
+        .map_err(|e| Fatal::Output(e.to_string()))?;
     Ok(Streamed {
         scan: Scan {
             tables: Tables::default(),

@@ -41,6 +41,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
+    // Ctrl-C or a job scheduler's SIGTERM: a scan's temporary folder (as big
+    // as its input) goes with it; the output files stay as they were.
+    let _ = ctrlc::set_handler(|| {
+        circlescan::spill::remove_live();
+        std::process::exit(130);
+    });
     // Freed memory is kept for reuse rather than handed back to the system
     // 10 ms later: a scan frees and allocates a partition's worth every few
     // hundred milliseconds, and faulting those pages in again cost 5-20% of

@@ -19,9 +19,48 @@ use crate::read::date::Date;
 use crate::read::RawNote;
 use crate::write::previous::{PrevTable, Record};
 
+/// Temporary folders of runs in progress, removed by `remove_live` when the
+/// process is interrupted (destructors do not run then).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the temporary folders of every scan still running: for a
+/// Ctrl-C or SIGTERM handler, just before the process exits.
+pub fn remove_live() {
+    let live = std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in live {
+        // Workers still running may add a file while it goes: try again.
+        for _ in 0..5 {
+            if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                break;
+            }
+        }
+    }
+}
+
+/// A folder listed in `LIVE` while this lives.
+struct Live(PathBuf);
+
+impl Live {
+    fn new(dir: &Path) -> Live {
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(dir.to_path_buf());
+        Live(dir.to_path_buf())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|d| *d != self.0);
+    }
+}
+
 /// Partitions being written, in a private temporary folder.
 pub struct Spill {
     dir: tempfile::TempDir,
+    live: Live,
     parts: Vec<Mutex<Part>>,
 }
 
@@ -46,6 +85,7 @@ impl Spill {
         let dir = tempfile::Builder::new()
             .prefix(".circlescan-spill.")
             .tempdir_in(parent)?;
+        let live = Live::new(dir.path());
         let parts = (0..n.max(1))
             .map(|i| {
                 let file = File::create(part_path(dir.path(), i))?;
@@ -56,7 +96,7 @@ impl Spill {
                 }))
             })
             .collect::<io::Result<Vec<_>>>()?;
-        Ok(Spill { dir, parts })
+        Ok(Spill { dir, live, parts })
     }
 
     /// Number of partitions.
@@ -108,6 +148,7 @@ impl Spill {
         }
         Ok(Partitions {
             dir: self.dir,
+            _live: self.live,
             sizes,
         })
     }
@@ -117,6 +158,7 @@ impl Spill {
 /// is dropped.
 pub struct Partitions {
     dir: tempfile::TempDir,
+    _live: Live,
     sizes: Vec<(u64, usize)>,
 }
 

@@ -614,3 +614,67 @@ fn review_highlights_names_and_matched_phrases_only_when_colour_is_wanted() {
         .unwrap();
     assert!(!text(&no_color.stdout).contains('\x1b'));
 }
+
+/// A scan stopped by Ctrl-C (or a scheduler's SIGTERM) takes its temporary
+/// folder, as big as the input, with it; a previous day's tables in the
+/// folder stay as they were.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_scan_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // Big enough that the scan is still running when it is stopped.
+    let mut csv = String::from("client,date,note\n");
+    let note = CLIENT_FILE
+        .lines()
+        .skip(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('"', "'");
+    for i in 0..40_000 {
+        csv.push_str(&format!("Client {i},2026-01-15,\"{note}\"\n"));
+    }
+    std::fs::write(tmp.path().join("export.csv"), csv).expect("write");
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("candidates.csv"), "yesterday\n").expect("write");
+    let mut child = bin()
+        .current_dir(tmp.path())
+        .args(["scan", "export.csv", "--out", "out", "--quiet"])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("circlescan starts");
+    let started = std::time::Instant::now();
+    let spilling = || {
+        std::fs::read_dir(&out).expect("out").any(|e| {
+            e.expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".circlescan-spill.")
+        })
+    };
+    while !spilling() {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the scan ended before its temporary folder was seen"
+        );
+        assert!(started.elapsed().as_secs() < 60, "no temporary folder");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["candidates.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("candidates.csv")).expect("read"),
+        "yesterday\n"
+    );
+}

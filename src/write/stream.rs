@@ -138,11 +138,17 @@ struct TableFile {
 }
 
 impl TableFile {
-    fn create(dir: &Path, name: &str, o: RenderOptions, header: &[&str]) -> io::Result<TableFile> {
+    fn create(
+        tmp_dir: &Path,
+        dir: &Path,
+        name: &str,
+        o: RenderOptions,
+        header: &[&str],
+    ) -> io::Result<TableFile> {
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
-            .tempfile_in(dir)?;
+            .tempfile_in(tmp_dir)?;
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone()?);
         if o.format == OutputFormat::Csv {
             out.write_all(&head(header, o.bom))?;
@@ -180,10 +186,12 @@ impl TableFile {
     }
 }
 
-/// Merges the runs by client key into `files` in `dir`; all are renamed
-/// into place only once all are complete.
+/// Merges the runs by client key into `files` in `dir`; all are written in
+/// `tmp_dir` (a folder on the same file system) and renamed into place only
+/// once all are complete.
 pub fn merge_runs(
     dir: &Path,
+    tmp_dir: &Path,
     o: RenderOptions,
     runs: &[PathBuf],
     files: &[OutFile],
@@ -195,7 +203,7 @@ pub fn merge_runs(
     std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
     let mut out = Vec::with_capacity(files.len());
     for f in files {
-        out.push(TableFile::create(dir, &f.name, o, &f.header).map_err(|e| err(dir, e))?);
+        out.push(TableFile::create(tmp_dir, dir, &f.name, o, &f.header).map_err(|e| err(dir, e))?);
     }
     // A file's later streams (the removed flags after the removed
     // candidates) wait in a side file until its first stream is done.
@@ -204,7 +212,7 @@ pub fn merge_runs(
         for &stream in f.streams.iter().skip(1) {
             let tmp = tempfile::Builder::new()
                 .prefix(".circlescan-later.")
-                .tempfile_in(dir)
+                .tempfile_in(tmp_dir)
                 .map_err(|e| err(dir, e))?;
             let w = BufWriter::new(tmp.as_file().try_clone().map_err(|e| err(dir, e))?);
             later.push((fi, stream, w, tmp));
