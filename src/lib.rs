@@ -175,8 +175,10 @@ fn stream_in_pool(
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
     let total: u64 = plan.sizes.iter().sum();
+    // Standard input has no size to go by: assume it may be large.
     let n = usize::try_from(total / cfg.partition_bytes as u64)
         .unwrap_or(usize::MAX)
+        .max(if plan.stdin { 16 } else { 1 })
         .clamp(1, 256);
     let temp_err = |e: std::io::Error| {
         Fatal::Output(format!(
