@@ -1,6 +1,6 @@
 //! Notes set aside on disk, partitioned by client, so that a scan of any
-//! size holds one partition at a time (SPEC "Performance": per-client state
-//! grows, not the input).
+//! size holds one partition at a time: memory follows the largest
+//! partition, never the size of the export.
 //!
 //! Input: `RawNote`s from any number of threads. Output: the notes again,
 //! one partition at a time, each partition holding every note of its
