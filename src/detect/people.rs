@@ -61,6 +61,30 @@ struct Rel {
     someone: bool,
 }
 
+/// First names already met in a note (lowercase), with the byte lengths
+/// among them, so that most words are ruled out without a lookup.
+#[derive(Debug, Default)]
+struct Known {
+    names: FxHashSet<String>,
+    lens: u64,
+}
+
+impl Known {
+    fn insert(&mut self, name: String) {
+        self.lens |= 1 << name.len().min(63);
+        self.names.insert(name);
+    }
+
+    fn contains(&self, lower: &str) -> bool {
+        self.names.contains(lower)
+    }
+
+    /// False when no known name has this many bytes.
+    fn may_have_len(&self, len: usize) -> bool {
+        self.lens & (1 << len.min(63)) != 0
+    }
+}
+
 /// Finds every mention in the note; returns the referents per sentence.
 pub fn find_people(
     det: &Detector<'_>,
@@ -80,7 +104,7 @@ pub fn find_people(
     let mut prev_addressee: Option<Referent> = None;
     // First names of people already met in this note: "Gideon" after
     // "Gideon Shore" is the same person even if no list knows the name.
-    let mut known: FxHashSet<String> = FxHashSet::default();
+    let mut known = Known::default();
     // "Priscilla Owusu, who everyone calls Cilla": alias -> name key.
     let mut aliases: FxHashMap<String, String> = FxHashMap::default();
     for s in 0..note.sentences.len() {
@@ -556,7 +580,7 @@ fn find_names(
     det: &Detector<'_>,
     toks: &[Tok<'_>],
     client: &[String],
-    known: &FxHashSet<String>,
+    known: &Known,
 ) -> Vec<NameSpan> {
     let w = det.words;
     let mut spans = Vec::new();
@@ -569,8 +593,14 @@ fn find_names(
         // Shorthand writes names in lowercase once they are known:
         // "marisol buying the building", "jen says".
         let (stem, poss) = strip_possessive(toks[i].text);
-        let shorthand =
-            !is_cap(stem) && stem.chars().all(char::is_alphabetic) && stem.chars().count() >= 3;
+        // An ASCII word as long as no known name and not the client's is
+        // ruled out before it is lowercased (most words are).
+        let shorthand = !is_cap(stem)
+            && (!stem.is_ascii()
+                || known.may_have_len(stem.len())
+                || client.first().is_some_and(|c| c.len() == stem.len()))
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().count() >= 3;
         let lower = Lower::new(if shorthand { stem } else { "" });
         let lower = lower.as_str();
         let is_client = client.first().is_some_and(|c| c == lower);

@@ -6,7 +6,7 @@
 //! entries run only where their group occurs. It knows nothing of notes.
 use std::collections::{BTreeMap, HashMap};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -67,6 +67,8 @@ impl TextHits {
 pub struct Matcher {
     /// Group names in id order, for `scan`.
     group_names: Vec<String>,
+    /// Group name -> id (looked up for every sentence).
+    group_ids: FxHashMap<String, usize>,
     /// Every phrase of the scanned groups in one automaton (overlapping
     /// matches, so each group still gets its own leftmost-longest choice).
     all_literals: Option<AhoCorasick>,
@@ -208,6 +210,11 @@ impl Matcher {
         };
         Ok(Matcher {
             canonicals,
+            group_ids: group_names
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.clone(), i))
+                .collect(),
             group_names,
             all_literals,
             all_literal_entries,
@@ -221,7 +228,7 @@ impl Matcher {
 
     /// The id of a scanned group, for `TextHits::within`.
     pub fn group_id(&self, group: &str) -> Option<usize> {
-        self.group_names.iter().position(|g| g == group)
+        self.group_ids.get(group).copied()
     }
 
     /// Every scanned group's hits in `text`, in one pass of one automaton
