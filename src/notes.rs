@@ -308,14 +308,14 @@ fn is_abbreviation(before: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    // The list is lowercase ASCII: no need to lowercase the word.
+    if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
         return true;
     }
     // "J." as an initial, "U.S." as an acronym.
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     // "Richard d. 2023": a lone letter is an abbreviation too.
-    letters.len() == 1 && word.chars().count() <= 2 || word.contains('.') && word.len() <= 4
+    letters == 1 && word.chars().count() <= 2 || word.contains('.') && word.len() <= 4
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use circlescan::read::date::{
     numeric_date_shape, parse_date, parse_date_prefix, parse_date_prefix_any_year, why_unreadable,
     Date,
 };
-use circlescan::read::decode::is_invisible;
+use circlescan::read::decode::{has_invisible, is_invisible};
 use circlescan::write::csv::{guard_cell, FORMULA_START};
 use proptest::prelude::*;
 
@@ -70,8 +70,29 @@ fn spell(d: Date, form: usize) -> Option<String> {
 
 const FORMS: usize = 20;
 
+/// Text mixing plain words with the characters around the invisible
+/// ones: controls, C1 controls, bidirectional marks, their UTF-8 neighbours.
+fn near_invisible() -> impl Strategy<Value = String> {
+    let tricky = prop_oneof![
+        any::<char>(),
+        (0u32..0x20).prop_map(|c| char::from_u32(c).expect("ascii")),
+        (0x7Eu32..0xA1).prop_map(|c| char::from_u32(c).expect("latin")),
+        (0x0600u32..0x0640).prop_map(|c| char::from_u32(c).expect("arabic")),
+        (0x2000u32..0x2070).prop_map(|c| char::from_u32(c).expect("punctuation")),
+        (0xFEF0u32..0xFF10).prop_map(|c| char::from_u32(c).expect("forms")),
+        Just('a'),
+        Just(' '),
+    ];
+    proptest::collection::vec(tricky, 0..24).prop_map(|cs| cs.into_iter().collect())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn invisible_characters_are_found_from_the_bytes_as_from_the_characters(text in near_invisible()) {
+        prop_assert_eq!(has_invisible(&text), text.chars().any(is_invisible), "{:?}", text);
+    }
 
     #[test]
     fn every_spelling_of_a_date_parses_back_to_it(d in any_date(), form in 0..FORMS) {

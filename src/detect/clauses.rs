@@ -104,7 +104,7 @@ pub fn find_arrows(note: &Note, s: usize) -> Vec<usize> {
     let sent = note.sentences[s];
     let text = &note.raw.text[sent.start..sent.end];
     let mut out = Vec::new();
-    if !text.contains(['>', '→']) {
+    if memchr::memchr(b'>', text.as_bytes()).is_none() && !text.contains('→') {
         return out;
     }
     for arrow in ["->", "=>", "→"] {
@@ -118,8 +118,9 @@ pub fn find_arrows(note: &Note, s: usize) -> Vec<usize> {
 }
 
 /// Byte offsets in sentence `s` where a clause starts: after `,`, `;`, `:`, and
-/// after reporting verbs and conjunctions listed in `lexicons/clauses/`.
-pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize) -> Vec<usize> {
+/// after reporting verbs and conjunctions listed in `lexicons/clauses/`, and
+/// after the sentence's `arrows` (`find_arrows`).
+pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize, arrows: &[usize]) -> Vec<usize> {
     let sent = note.sentences[s];
     let text = &note.raw.text[sent.start..sent.end];
     let mut breaks: Vec<usize> = scan
@@ -127,12 +128,22 @@ pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize) -> Vec<usize> {
         .iter()
         .map(|h| sent.start + h.end)
         .collect();
-    for (i, c) in text.char_indices() {
-        if matches!(c, ';' | ':' | '—' | '(' | ')' | ',' | '"' | '“' | '”') {
-            breaks.push(sent.start + i + c.len_utf8());
-        }
+    // `;` `:` `(` `)` `,` `"`, and `—` `“` `”` (E2 80 94/9C/9D in UTF-8),
+    // found from the bytes.
+    let b = text.as_bytes();
+    for (i, &x) in b.iter().enumerate() {
+        let len = match x {
+            b';' | b':' | b'(' | b')' | b',' | b'"' => 1,
+            0xE2 if b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0x94 | 0x9C | 0x9D)) =>
+            {
+                3
+            }
+            _ => continue,
+        };
+        breaks.push(sent.start + i + len);
     }
-    breaks.extend(find_arrows(note, s));
+    breaks.extend_from_slice(arrows);
     breaks.sort_unstable();
     breaks
 }

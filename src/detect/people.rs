@@ -393,8 +393,9 @@ pub fn find_people(
             });
         }
         refs.tokens.push(tokens);
-        refs.breaks.push(find_breaks(scan, note, s));
-        refs.arrows.push(find_arrows(note, s));
+        let arrows = find_arrows(note, s);
+        refs.breaks.push(find_breaks(scan, note, s, &arrows));
+        refs.arrows.push(arrows);
         refs.quotes.push(quoted);
     }
     refs
