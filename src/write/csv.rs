@@ -1,8 +1,10 @@
 //! CSV rendering: header, `yes`/`no`, RFC 4180 quoting, and the formula
 //! guard that keeps spreadsheets from running a cell.
+use std::borrow::Cow;
+
 use super::cells::{candidate_cells, flag_cells};
 use crate::model::{CandidateRow, FlagRow};
-use crate::read::decode::is_invisible;
+use crate::read::decode::{has_invisible, is_invisible};
 
 /// Header of `candidates.csv`, SPEC order.
 pub const CANDIDATE_HEADER: [&str; 16] = [
@@ -42,9 +44,19 @@ pub const FORMULA_START: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\n'];
 /// marks dropped (tab and line breaks kept inside a cell), and a leading
 /// `=`, `+`, `-`, `@`, tab, CR or LF defused with `'` when `guard` is on.
 pub fn guard_cell(value: &str, guard: bool) -> String {
-    let clean: String = value.chars().filter(|&c| !is_invisible(c)).collect();
+    guarded(value, guard).into_owned()
+}
+
+/// `guard_cell`, borrowing the cell when there is nothing to change (most
+/// cells): the tables hold millions of them.
+fn guarded(value: &str, guard: bool) -> Cow<'_, str> {
+    let clean: Cow<'_, str> = if has_invisible(value) {
+        Cow::Owned(value.chars().filter(|&c| !is_invisible(c)).collect())
+    } else {
+        Cow::Borrowed(value)
+    };
     if guard && clean.starts_with(FORMULA_START) {
-        format!("'{clean}")
+        Cow::Owned(format!("'{clean}"))
     } else {
         clean
     }
@@ -79,8 +91,8 @@ pub fn head(header: &[&str], bom: bool) -> Vec<u8> {
 pub fn records<R: AsRef<[String]>>(rows: impl Iterator<Item = R>, guard: bool) -> Vec<u8> {
     let mut w = writer(Vec::new());
     for row in rows {
-        let cells: Vec<String> = row.as_ref().iter().map(|c| guard_cell(c, guard)).collect();
-        w.write_record(&cells)
+        let cells: Vec<Cow<'_, str>> = row.as_ref().iter().map(|c| guarded(c, guard)).collect();
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
             .expect("writing to memory cannot fail");
     }
     w.into_inner().expect("flushing memory cannot fail")
