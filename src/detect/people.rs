@@ -567,6 +567,13 @@ fn capitalise(word: &str) -> String {
 }
 
 fn is_cap(word: &str) -> bool {
+    // Most words are ASCII: decided from the bytes.
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        return b.first().is_some_and(u8::is_ascii_uppercase)
+            && word != "I"
+            && (b.len() == 1 || b.iter().any(u8::is_ascii_lowercase));
+    }
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
         return false;
