@@ -2,6 +2,8 @@
 //! the output folder, and renamed into place only when both are complete
 //! (SPEC "Outputs": whole or not at all). `scan_files` picks what a scan
 //! writes: two tables, a workbook, and `removed.<ext>` under `--compare`.
+//! `stream` writes the same bytes client by client, for scans too large to
+//! hold.
 pub mod cells;
 pub mod compare;
 pub mod csv;

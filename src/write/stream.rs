@@ -4,8 +4,9 @@
 //! are those `render_candidates` / `render_flags` give for the whole table.
 //!
 //! Input: per-client `Tables` in client-key order, one run per partition.
-//! Output: `candidates.<ext>` and `flags.<ext>`, written to temporary files
-//! and renamed into place only when both are complete.
+//! Output: the files `OutFile`s name (`candidates.<ext>` and `flags.<ext>`;
+//! under `--compare` also `removed.<ext>`), written to temporary files and
+//! renamed into place only when all are complete.
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
