@@ -190,6 +190,7 @@ fn stream_in_pool(
         .map_err(|e| Fatal::Output(format!("{}: cannot create: {e}", out.display())))?;
     // 1. Every note set aside by client partition; beside it, the previous
     //    run's rows, partitioned the same way.
+    spill::remove_stale(out);
     let spill = Spill::new(out, n).map_err(temp_err)?;
     let (read, previous) = rayon::join(
         || {

@@ -19,6 +19,49 @@ use crate::read::date::Date;
 use crate::read::RawNote;
 use crate::write::previous::{PrevTable, Record};
 
+/// How a spill folder's name starts; the machine's name and the process id
+/// follow, so that a folder left by a run killed outright can be told from
+/// one in use.
+pub const SPILL_PREFIX: &str = ".circlescan-spill.";
+
+/// This machine's name, with no dots (they separate the name's parts).
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().replace('.', "-"))
+        .unwrap_or_default()
+}
+
+/// Removes the spill folders in `parent` that runs on this machine left
+/// when they were killed outright (SIGKILL, the out-of-memory killer): the
+/// process named in the folder's name no longer exists. Folders of other
+/// machines, of live processes, and anything else are left alone. Linux
+/// only (it asks `/proc`).
+pub fn remove_stale(parent: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let host = host();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(SPILL_PREFIX)) else {
+            continue;
+        };
+        // HOST.PID.RANDOM
+        let mut parts = rest.rsplitn(3, '.');
+        let (_, pid, their_host) = (parts.next(), parts.next(), parts.next());
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if their_host == Some(host.as_str()) && !host.is_empty() && !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Temporary folders of runs in progress, removed by `remove_live` when the
 /// process is interrupted (destructors do not run then).
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -83,7 +126,7 @@ impl Spill {
     /// `n` empty partitions in a new temporary folder inside `parent`.
     pub fn new(parent: &Path, n: usize) -> io::Result<Spill> {
         let dir = tempfile::Builder::new()
-            .prefix(".circlescan-spill.")
+            .prefix(&format!("{SPILL_PREFIX}{}.{}.", host(), std::process::id()))
             .tempdir_in(parent)?;
         let live = Live::new(dir.path());
         let parts = (0..n.max(1))

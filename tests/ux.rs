@@ -678,3 +678,40 @@ fn an_interrupted_scan_leaves_nothing_behind() {
         "yesterday\n"
     );
 }
+
+/// A run killed outright (SIGKILL, the out-of-memory killer) cannot remove
+/// its temporary folder; the next scan into the same folder does, and
+/// leaves alone the folders of runs still going or of other machines.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_run_s_temporary_folder_is_removed_by_the_next_scan() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(tmp.path().join("notes")).expect("mkdir");
+    std::fs::write(tmp.path().join("notes/kwame.md"), CLIENT_FILE).expect("write");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .expect("hostname")
+        .trim()
+        .replace('.', "-");
+    // A process that has ended: its id names no one now.
+    let mut gone = Command::new("true").spawn().expect("true runs");
+    let dead = gone.id();
+    gone.wait().expect("true ends");
+    let alive = std::process::id();
+    let out = tmp.path().join("out");
+    let folders = [
+        (format!(".circlescan-spill.{host}.{dead}.k1lLd"), false),
+        (format!(".circlescan-spill.{host}.{alive}.l1v3x"), true),
+        (format!(".circlescan-spill.elsewhere.{dead}.0th3r"), true),
+        ("keep-me".to_string(), true),
+    ];
+    for (name, _) in &folders {
+        std::fs::create_dir_all(out.join(name)).expect("mkdir");
+        std::fs::write(out.join(name).join("notes-0000.bin"), "x").expect("write");
+    }
+    let run = run(tmp.path(), &["scan", "notes", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    for (name, kept) in &folders {
+        assert_eq!(out.join(name).exists(), *kept, "{name}");
+    }
+    assert!(out.join("candidates.csv").is_file());
+}
