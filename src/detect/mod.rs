@@ -318,46 +318,6 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok<'_>> {
     toks
 }
 
-/// A word in lowercase, on the stack when it is short ASCII (most words
-/// are): lowercasing runs for nearly every token, and allocating each time
-/// was a large share of the time.
-pub struct Lower {
-    buf: [u8; 32],
-    len: usize,
-    heap: Option<String>,
-}
-
-impl Lower {
-    /// `word` lowercased.
-    pub fn new(word: &str) -> Lower {
-        let mut buf = [0u8; 32];
-        if word.is_ascii() && word.len() <= buf.len() {
-            buf[..word.len()].copy_from_slice(word.as_bytes());
-            buf[..word.len()].make_ascii_lowercase();
-            Lower {
-                buf,
-                len: word.len(),
-                heap: None,
-            }
-        } else {
-            Lower {
-                buf,
-                len: 0,
-                heap: Some(word.to_lowercase()),
-            }
-        }
-    }
-
-    /// The lowercase text.
-    pub fn as_str(&self) -> &str {
-        match &self.heap {
-            Some(s) => s,
-            // Only ASCII bytes were copied in: always valid UTF-8.
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
-        }
-    }
-}
-
 /// `Tom's` -> (`Tom`, true).
 pub fn strip_possessive(word: &str) -> (&str, bool) {
     for suffix in ["'s", "’s", "'", "’"] {

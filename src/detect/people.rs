@@ -6,11 +6,11 @@
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
 use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
-    strip_possessive, tokenize, Detector, Exclusion, Findings, Lower, Mention, Referent, Scanned,
-    Tok,
+    strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::lexicon::Lower;
 use crate::model::Circle;
 use crate::notes::{Note, Speaker};
 

@@ -98,15 +98,46 @@ impl WordSet<'_> {
         let Some(set) = self.0 else {
             return false;
         };
-        // Lowercase short ASCII words on the stack: this runs per token.
-        let mut buf = [0u8; 64];
+        set.contains(Lower::new(word).as_str())
+    }
+}
+
+/// A word in lowercase, on the stack when it is short ASCII (most words
+/// are): lowercasing runs for nearly every token, and allocating each time
+/// was a large share of the time.
+pub struct Lower {
+    buf: [u8; 32],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Lower {
+    /// `word` lowercased.
+    pub fn new(word: &str) -> Lower {
+        let mut buf = [0u8; 32];
         if word.is_ascii() && word.len() <= buf.len() {
-            let b = &mut buf[..word.len()];
-            b.copy_from_slice(word.as_bytes());
-            b.make_ascii_lowercase();
-            std::str::from_utf8(b).is_ok_and(|w| set.contains(w))
+            buf[..word.len()].copy_from_slice(word.as_bytes());
+            buf[..word.len()].make_ascii_lowercase();
+            Lower {
+                buf,
+                len: word.len(),
+                heap: None,
+            }
         } else {
-            set.contains(&word.to_lowercase())
+            Lower {
+                buf,
+                len: 0,
+                heap: Some(word.to_lowercase()),
+            }
+        }
+    }
+
+    /// The lowercase text.
+    pub fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(s) => s,
+            // Only ASCII bytes were copied in: always valid UTF-8.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
         }
     }
 }

@@ -5,6 +5,6 @@ pub mod matcher;
 pub mod overlay;
 pub mod parse;
 
-pub use matcher::{Hit, Matcher};
+pub use matcher::{Hit, Lower, Matcher};
 pub use overlay::{load_lexicons, LexiconSet};
 pub use parse::{Entry, LexiconError, Pattern};
