@@ -129,14 +129,7 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
     let read = read_inputs(cfg, plan, progress, 100, &|notes| {
-        let records: Vec<NoteRecord> = notes
-            .into_par_iter()
-            .map(|raw| analyse_note(raw, &detector))
-            .collect();
-        progress
-            .notes_done
-            .fetch_add(records.len() as u64, Ordering::Relaxed);
-        records
+        analyse_notes(notes, &detector, progress)
     });
     let records: Vec<NoteRecord> = read.parts.into_iter().flatten().collect();
     let notes = records.len();
@@ -239,52 +232,10 @@ fn stream_in_pool(
         let run = parts.dir().join(format!("run-{i:04}.bin"));
         let (done, following) = rayon::join(
             || {
-                let records: Vec<NoteRecord> = raw
-                    .into_par_iter()
-                    .map(|raw| analyse_note(raw, &detector))
-                    .collect();
-                progress
-                    .notes_done
-                    .fetch_add(records.len() as u64, Ordering::Relaxed);
-                let by_client = aggregate::tables_by_client(records);
-                let mut part = PartTotals {
-                    clients: by_client.len(),
-                    ..PartTotals::default()
-                };
-                for (_, t) in &by_client {
-                    part.counts.add(t);
-                }
-                let rows: Vec<ClientRows> = if compare.is_some() {
-                    let previous = spill::read_rows(parts.dir(), i)?;
-                    let rendered: Vec<(ClientRows, (ChangeCounts, ChangeCounts))> =
-                        with_previous(by_client, previous)
-                            .into_par_iter()
-                            .map(|(key, t, prev)| {
-                                let c = write::compare::compare(&t, &prev);
-                                let parts = write::compare::render_pieces(&t, &c, o);
-                                (
-                                    ClientRows {
-                                        key,
-                                        parts: parts.into(),
-                                    },
-                                    c.counts(),
-                                )
-                            })
-                            .collect();
-                    let mut rows = Vec::with_capacity(rendered.len());
-                    for (r, (c, f)) in rendered {
-                        part.changes.0.add(c);
-                        part.changes.1.add(f);
-                        rows.push(r);
-                    }
-                    rows
-                } else {
-                    by_client
-                        .into_par_iter()
-                        .map(|(key, t)| stream::render_client(key, &t, o))
-                        .collect()
-                };
-                stream::write_run(&run, &rows).map(|()| part)
+                let previous = compare
+                    .map(|_| spill::read_rows(parts.dir(), i))
+                    .transpose()?;
+                partition_run(raw, previous, &detector, progress, o, &run)
             },
             || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
         );
@@ -323,6 +274,69 @@ fn stream_in_pool(
         written,
         changes,
     })
+}
+
+/// Notes through the note stages on every core, counted as they go.
+fn analyse_notes(
+    notes: Vec<read::RawNote>,
+    detector: &Detector<'_>,
+    progress: &Progress,
+) -> Vec<NoteRecord> {
+    let records: Vec<NoteRecord> = notes
+        .into_par_iter()
+        .map(|raw| analyse_note(raw, detector))
+        .collect();
+    progress
+        .notes_done
+        .fetch_add(records.len() as u64, Ordering::Relaxed);
+    records
+}
+
+/// One partition's notes analysed, its clients' tables built and rendered
+/// (with their changes when the previous run's rows of the partition are
+/// given), and written as a run sorted by client key.
+fn partition_run(
+    raw: Vec<read::RawNote>,
+    previous: Option<Vec<(write::previous::PrevTable, write::previous::Record)>>,
+    detector: &Detector<'_>,
+    progress: &Progress,
+    o: RenderOptions,
+    run: &std::path::Path,
+) -> std::io::Result<PartTotals> {
+    let by_client = aggregate::tables_by_client(analyse_notes(raw, detector, progress));
+    let mut part = PartTotals {
+        clients: by_client.len(),
+        ..PartTotals::default()
+    };
+    for (_, t) in &by_client {
+        part.counts.add(t);
+    }
+    let rows: Vec<ClientRows> = match previous {
+        None => by_client
+            .into_par_iter()
+            .map(|(key, t)| stream::render_client(key, &t, o))
+            .collect(),
+        Some(previous) => {
+            let rendered: Vec<(ClientRows, (ChangeCounts, ChangeCounts))> =
+                with_previous(by_client, previous)
+                    .into_par_iter()
+                    .map(|(key, t, prev)| {
+                        let c = write::compare::compare(&t, &prev);
+                        let parts = write::compare::render_pieces(&t, &c, o).into();
+                        (ClientRows { key, parts }, c.counts())
+                    })
+                    .collect();
+            let mut rows = Vec::with_capacity(rendered.len());
+            for (r, (c, f)) in rendered {
+                part.changes.0.add(c);
+                part.changes.1.add(f);
+                rows.push(r);
+            }
+            rows
+        }
+    };
+    stream::write_run(run, &rows)?;
+    Ok(part)
 }
 
 /// What one partition added up to.
