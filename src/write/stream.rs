@@ -85,13 +85,37 @@ pub fn render_client(key: String, t: &Tables, o: RenderOptions) -> ClientRows {
 pub fn write_run(path: &Path, clients: &[ClientRows]) -> io::Result<()> {
     let mut w = BufWriter::with_capacity(256 << 10, File::create(path)?);
     for c in clients {
-        w.write_all(&(c.parts.len() as u64).to_le_bytes())?;
-        for part in std::iter::once(c.key.as_bytes()).chain(c.parts.iter().map(Vec::as_slice)) {
-            w.write_all(&(part.len() as u64).to_le_bytes())?;
-            w.write_all(part)?;
+        write_frame(&mut w, c.key.as_bytes())?;
+        write_frame(&mut w, &(c.parts.len() as u64).to_le_bytes())?;
+        for part in &c.parts {
+            write_frame(&mut w, part)?;
         }
     }
     w.flush()
+}
+
+/// A length-prefixed piece of a temporary file.
+fn write_frame(w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(bytes)
+}
+
+/// The next piece `write_frame` wrote, or `None` at the end of the file.
+fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 8];
+    match r.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| damaged())?;
+    let mut buf = vec![0u8; len];
+    r.read_exact(&mut buf)?;
+    Ok(Some(buf))
+}
+
+fn damaged() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "temporary run file damaged")
 }
 
 struct Run {
@@ -101,31 +125,17 @@ struct Run {
 
 impl Run {
     fn next(&mut self) -> io::Result<Option<ClientRows>> {
-        let mut len = [0u8; 8];
-        match self.reader.read_exact(&mut len) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        let n = u64::from_le_bytes(len);
-        let key = String::from_utf8(self.read_part()?).map_err(|_| {
-            io::Error::new(io::ErrorKind::InvalidData, "temporary run file damaged")
-        })?;
-        let parts = (0..n)
-            .map(|_| self.read_part())
+        let Some(key) = read_frame(&mut self.reader)? else {
+            return Ok(None);
+        };
+        let key = String::from_utf8(key).map_err(|_| damaged())?;
+        let count = read_frame(&mut self.reader)?
+            .and_then(|n| <[u8; 8]>::try_from(n).ok())
+            .ok_or_else(damaged)?;
+        let parts = (0..u64::from_le_bytes(count))
+            .map(|_| read_frame(&mut self.reader)?.ok_or_else(damaged))
             .collect::<io::Result<_>>()?;
         Ok(Some(ClientRows { key, parts }))
-    }
-
-    fn read_part(&mut self) -> io::Result<Vec<u8>> {
-        let mut len = [0u8; 8];
-        self.reader.read_exact(&mut len)?;
-        let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| {
-            io::Error::new(io::ErrorKind::InvalidData, "temporary run file damaged")
-        })?;
-        let mut buf = vec![0u8; len];
-        self.reader.read_exact(&mut buf)?;
-        Ok(buf)
     }
 }
 
@@ -249,9 +259,7 @@ pub fn merge_runs(
         for (_, stream, w, _) in &mut later {
             let rows = c.parts.get(*stream).unwrap_or(&empty);
             if !rows.is_empty() {
-                w.write_all(&(rows.len() as u64).to_le_bytes())
-                    .and_then(|()| w.write_all(rows))
-                    .map_err(|e| err(dir, e))?;
+                write_frame(w, rows).map_err(|e| err(dir, e))?;
             }
         }
         let next = open[i].next().map_err(|e| err(&open[i].path, e))?;
@@ -262,22 +270,9 @@ pub fn merge_runs(
     }
     for (fi, _, w, tmp) in later {
         w.into_inner().map_err(|e| err(dir, e.into_error()))?;
-        let mut side = Run {
-            reader: BufReader::with_capacity(
-                64 << 10,
-                File::open(tmp.path()).map_err(|e| err(dir, e))?,
-            ),
-            path: tmp.path().to_path_buf(),
-        };
-        loop {
-            let mut len = [0u8; 8];
-            match side.reader.read_exact(&mut len) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                Err(e) => return Err(err(dir, e)),
-            }
-            let mut rows = vec![0u8; usize::try_from(u64::from_le_bytes(len)).unwrap_or(0)];
-            side.reader.read_exact(&mut rows).map_err(|e| err(dir, e))?;
+        let file = File::open(tmp.path()).map_err(|e| err(dir, e))?;
+        let mut side = BufReader::with_capacity(64 << 10, file);
+        while let Some(rows) = read_frame(&mut side).map_err(|e| err(dir, e))? {
             out[fi].push(&rows).map_err(|e| err(dir, e))?;
         }
     }
