@@ -142,19 +142,9 @@ impl Spill {
         Ok(Spill { dir, live, parts })
     }
 
-    /// Number of partitions.
-    pub fn len(&self) -> usize {
-        self.parts.len()
-    }
-
     /// The folder, for more files of the same scan (removed with it).
     pub fn dir(&self) -> &Path {
         self.dir.path()
-    }
-
-    /// Whether there are no partitions (never: there is at least one).
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
     }
 
     /// Appends notes, each to its client's partition. Notes of one call
