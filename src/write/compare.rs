@@ -21,10 +21,10 @@ use std::ops::Bound;
 use serde::Serialize;
 
 use super::cells::{candidate_cells, flag_cells};
-use super::csv::{guard_cell, records, CANDIDATE_HEADER, FLAG_HEADER};
+use super::csv::{CANDIDATE_HEADER, FLAG_HEADER};
 use super::previous::{Previous, Record};
-use super::stream::OutFile;
-use super::{json, OutputFormat, RenderOptions};
+use super::stream::{self, OutFile};
+use super::RenderOptions;
 use crate::aggregate::{client_key, same_name};
 use crate::model::Tables;
 
@@ -311,24 +311,6 @@ pub fn compare(tables: &Tables, previous: &Previous) -> Changes {
     }
 }
 
-fn render_csv(header: &[&str], rows: &[Vec<String>], o: RenderOptions) -> Vec<u8> {
-    let mut buf = Vec::new();
-    if o.bom {
-        buf.extend_from_slice(b"\xEF\xBB\xBF");
-    }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(buf);
-    w.write_record(header)
-        .expect("writing to memory cannot fail");
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| guard_cell(c, o.formula_guard)).collect();
-        w.write_record(&cells)
-            .expect("writing to memory cannot fail");
-    }
-    w.into_inner().expect("flushing memory cannot fail")
-}
-
 /// A row with its `change` as the last field, for JSON.
 #[derive(Serialize)]
 struct WithChange<'a, T: Serialize> {
@@ -337,126 +319,68 @@ struct WithChange<'a, T: Serialize> {
     change: Change,
 }
 
-fn render_with_change<T: Serialize, const N: usize>(
-    header: [&str; N],
+/// A table's rows with their `change` as the last cell, as a piece.
+fn changed_rows<T: Serialize, const N: usize>(
     rows: &[T],
     cells: fn(&T) -> [String; N],
     changes: &[Change],
     o: RenderOptions,
 ) -> Vec<u8> {
-    match o.format {
-        OutputFormat::Csv => {
-            let mut head: Vec<&str> = header.to_vec();
-            head.push("change");
-            let body: Vec<Vec<String>> = rows
-                .iter()
-                .zip(changes)
-                .map(|(r, c)| {
-                    let mut v = cells(r).to_vec();
-                    v.push(c.as_str().to_string());
-                    v
-                })
-                .collect();
-            render_csv(&head, &body, o)
-        }
-        OutputFormat::Json | OutputFormat::Jsonl => {
-            let rows: Vec<WithChange<'_, T>> = rows
-                .iter()
-                .zip(changes)
-                .map(|(row, &change)| WithChange { row, change })
-                .collect();
-            if o.format == OutputFormat::Json {
-                json::to_json(&rows)
-            } else {
-                json::to_jsonl(&rows)
-            }
-        }
-    }
-}
-
-/// `candidates.<ext>` with a final `change` column.
-pub fn render_candidates(t: &Tables, changes: &Changes, o: RenderOptions) -> Vec<u8> {
-    render_with_change(
-        CANDIDATE_HEADER,
-        &t.candidates,
-        candidate_cells,
-        &changes.candidates,
+    let with: Vec<WithChange<'_, T>> = rows
+        .iter()
+        .zip(changes)
+        .map(|(row, &change)| WithChange { row, change })
+        .collect();
+    stream::rows(
+        &with,
+        |w| {
+            let mut v = cells(w.row).to_vec();
+            v.push(w.change.as_str().to_string());
+            v
+        },
         o,
     )
 }
 
+/// Removed rows of one table, as a piece.
+fn removed_rows(changes: &Changes, table: &str, o: RenderOptions) -> Vec<u8> {
+    let gone: Vec<&Removed> = changes
+        .removed
+        .iter()
+        .filter(|r| r.table == table)
+        .collect();
+    stream::rows(&gone, |r| r.cells(), o)
+}
+
+/// A header with the `change` column last.
+fn with_change(header: &[&'static str]) -> Vec<&'static str> {
+    let mut h = header.to_vec();
+    h.push("change");
+    h
+}
+
+/// `candidates.<ext>` with a final `change` column.
+pub fn render_candidates(t: &Tables, changes: &Changes, o: RenderOptions) -> Vec<u8> {
+    let rows = changed_rows(&t.candidates, candidate_cells, &changes.candidates, o);
+    stream::assemble(o, &with_change(&CANDIDATE_HEADER), &[&rows])
+}
+
 /// `flags.<ext>` with a final `change` column.
 pub fn render_flags(t: &Tables, changes: &Changes, o: RenderOptions) -> Vec<u8> {
-    render_with_change(FLAG_HEADER, &t.flags, flag_cells, &changes.flags, o)
+    let rows = changed_rows(&t.flags, flag_cells, &changes.flags, o);
+    stream::assemble(o, &with_change(&FLAG_HEADER), &[&rows])
 }
 
 /// One client's rows as pieces of the four streams a run writes under
 /// `--compare`: candidates and flags with their `change`, and the client's
-/// removed candidate and flag rows (no header; JSON without brackets).
+/// removed candidate and flag rows.
 pub fn render_pieces(t: &Tables, changes: &Changes, o: RenderOptions) -> [Vec<u8>; 4] {
-    let removed = |table: &str| -> Vec<&Removed> {
-        changes
-            .removed
-            .iter()
-            .filter(|r| r.table == table)
-            .collect()
-    };
-    let (gone_c, gone_f) = (removed("candidates"), removed("flags"));
-    match o.format {
-        OutputFormat::Csv => {
-            let with_change = |mut cells: Vec<String>, c: &Change| {
-                cells.push(c.as_str().to_string());
-                cells
-            };
-            [
-                records(
-                    t.candidates
-                        .iter()
-                        .zip(&changes.candidates)
-                        .map(|(r, c)| with_change(candidate_cells(r).to_vec(), c)),
-                    o.formula_guard,
-                ),
-                records(
-                    t.flags
-                        .iter()
-                        .zip(&changes.flags)
-                        .map(|(r, c)| with_change(flag_cells(r).to_vec(), c)),
-                    o.formula_guard,
-                ),
-                records(gone_c.iter().map(|r| r.cells()), o.formula_guard),
-                records(gone_f.iter().map(|r| r.cells()), o.formula_guard),
-            ]
-        }
-        OutputFormat::Json | OutputFormat::Jsonl => {
-            let cand: Vec<WithChange<'_, _>> = t
-                .candidates
-                .iter()
-                .zip(&changes.candidates)
-                .map(|(row, &change)| WithChange { row, change })
-                .collect();
-            let flags: Vec<WithChange<'_, _>> = t
-                .flags
-                .iter()
-                .zip(&changes.flags)
-                .map(|(row, &change)| WithChange { row, change })
-                .collect();
-            if o.format == OutputFormat::Json {
-                [
-                    json::array_items(&cand),
-                    json::array_items(&flags),
-                    json::array_items(&gone_c),
-                    json::array_items(&gone_f),
-                ]
-            } else {
-                [
-                    json::to_jsonl(&cand),
-                    json::to_jsonl(&flags),
-                    json::to_jsonl(&gone_c),
-                    json::to_jsonl(&gone_f),
-                ]
-            }
-        }
-    }
+    [
+        changed_rows(&t.candidates, candidate_cells, &changes.candidates, o),
+        changed_rows(&t.flags, flag_cells, &changes.flags, o),
+        removed_rows(changes, "candidates", o),
+        removed_rows(changes, "flags", o),
+    ]
 }
 
 /// The files a run under `--compare` writes, filled from the four streams
@@ -464,11 +388,6 @@ pub fn render_pieces(t: &Tables, changes: &Changes, o: RenderOptions) -> [Vec<u8
 /// (removed candidates, then removed flags).
 pub fn change_files(o: RenderOptions) -> Vec<OutFile> {
     let ext = o.format.ext();
-    let with_change = |header: &[&'static str]| {
-        let mut h = header.to_vec();
-        h.push("change");
-        h
-    };
     vec![
         OutFile {
             name: format!("candidates.{ext}"),
@@ -490,15 +409,11 @@ pub fn change_files(o: RenderOptions) -> Vec<OutFile> {
 
 /// `removed.<ext>`: the rows of the previous run that are gone.
 pub fn render_removed(changes: &Changes, o: RenderOptions) -> Vec<u8> {
-    match o.format {
-        OutputFormat::Csv => {
-            let rows: Vec<Vec<String>> =
-                changes.removed.iter().map(|r| r.cells().to_vec()).collect();
-            render_csv(&REMOVED_HEADER, &rows, o)
-        }
-        OutputFormat::Json => json::to_json(&changes.removed),
-        OutputFormat::Jsonl => json::to_jsonl(&changes.removed),
-    }
+    let pieces = [
+        removed_rows(changes, "candidates", o),
+        removed_rows(changes, "flags", o),
+    ];
+    stream::assemble(o, &REMOVED_HEADER, &[&pieces[0], &pieces[1]])
 }
 
 /// The cells of each removed row, `REMOVED_HEADER` order (for the workbook).

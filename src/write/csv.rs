@@ -2,8 +2,6 @@
 //! guard that keeps spreadsheets from running a cell.
 use std::borrow::Cow;
 
-use super::cells::{candidate_cells, flag_cells};
-use crate::model::{CandidateRow, FlagRow};
 use crate::read::decode::{has_invisible, is_invisible};
 
 /// Header of `candidates.csv`, SPEC order.
@@ -62,19 +60,6 @@ fn guarded(value: &str, guard: bool) -> Cow<'_, str> {
     }
 }
 
-/// CSV bytes of a header and rows: optional BOM, CRLF records, RFC 4180
-/// quoting, every cell through the formula guard.
-pub fn render<R: AsRef<[String]>>(
-    header: &[&str],
-    rows: impl Iterator<Item = R>,
-    guard: bool,
-    bom: bool,
-) -> Vec<u8> {
-    let mut buf = head(header, bom);
-    buf.extend_from_slice(&records(rows, guard));
-    buf
-}
-
 /// The start of a CSV file: optional BOM and the header record.
 pub fn head(header: &[&str], bom: bool) -> Vec<u8> {
     let mut buf = Vec::new();
@@ -102,21 +87,6 @@ fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(buf)
-}
-
-/// `candidates.csv` bytes.
-pub fn candidates_csv(rows: &[CandidateRow], guard: bool, bom: bool) -> Vec<u8> {
-    render(
-        &CANDIDATE_HEADER,
-        rows.iter().map(candidate_cells),
-        guard,
-        bom,
-    )
-}
-
-/// `flags.csv` bytes.
-pub fn flags_csv(rows: &[FlagRow], guard: bool, bom: bool) -> Vec<u8> {
-    render(&FLAG_HEADER, rows.iter().map(flag_cells), guard, bom)
 }
 
 #[cfg(test)]

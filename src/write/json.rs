@@ -2,13 +2,6 @@
 //! is never read by a spreadsheet as a formula).
 use serde::Serialize;
 
-/// A JSON array of rows, one object per row, fields in SPEC order.
-pub fn to_json<T: Serialize>(rows: &[T]) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(rows).expect("rows always serialise");
-    out.push(b'\n');
-    out
-}
-
 /// One JSON object per line.
 pub fn to_jsonl<T: Serialize>(rows: &[T]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -53,20 +53,14 @@ pub struct RenderOptions {
 
 /// The bytes of `candidates.<ext>`.
 pub fn render_candidates(t: &Tables, o: RenderOptions) -> Vec<u8> {
-    match o.format {
-        OutputFormat::Csv => csv::candidates_csv(&t.candidates, o.formula_guard, o.bom),
-        OutputFormat::Json => json::to_json(&t.candidates),
-        OutputFormat::Jsonl => json::to_jsonl(&t.candidates),
-    }
+    let rows = stream::rows(&t.candidates, cells::candidate_cells, o);
+    stream::assemble(o, &csv::CANDIDATE_HEADER, &[&rows])
 }
 
 /// The bytes of `flags.<ext>`.
 pub fn render_flags(t: &Tables, o: RenderOptions) -> Vec<u8> {
-    match o.format {
-        OutputFormat::Csv => csv::flags_csv(&t.flags, o.formula_guard, o.bom),
-        OutputFormat::Json => json::to_json(&t.flags),
-        OutputFormat::Jsonl => json::to_jsonl(&t.flags),
-    }
+    let rows = stream::rows(&t.flags, cells::flag_cells, o);
+    stream::assemble(o, &csv::FLAG_HEADER, &[&rows])
 }
 
 /// A failure to write the output folder.

@@ -13,11 +13,12 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use tempfile::NamedTempFile;
 
 use super::cells::{candidate_cells, flag_cells};
 use super::csv::{head, records, CANDIDATE_HEADER, FLAG_HEADER};
-use super::{set_readable, OutputFormat, RenderOptions, WriteError};
+use super::{json, set_readable, OutputFormat, RenderOptions, WriteError};
 use crate::model::Tables;
 
 /// One client's rows, rendered: pieces of the final files, one per stream
@@ -58,26 +59,79 @@ pub fn table_files(o: RenderOptions) -> Vec<OutFile> {
     ]
 }
 
-/// A client's sorted tables rendered as row pieces (no header; JSON rows
-/// without the array's brackets or the separator between clients).
+/// One table's rows as a piece: CSV records (no header), the inside of a
+/// pretty JSON array (no brackets), or JSON lines. Pieces of consecutive
+/// rows, put together by `Assembly`, are the table the rows make.
+pub fn rows<T: Serialize, R: AsRef<[String]>>(
+    rows: &[T],
+    cells: impl Fn(&T) -> R,
+    o: RenderOptions,
+) -> Vec<u8> {
+    match o.format {
+        OutputFormat::Csv => records(rows.iter().map(cells), o.formula_guard),
+        OutputFormat::Json => json::array_items(rows),
+        OutputFormat::Jsonl => json::to_jsonl(rows),
+    }
+}
+
+/// A client's sorted tables rendered as row pieces.
 pub fn render_client(key: String, t: &Tables, o: RenderOptions) -> ClientRows {
-    let (candidates, flags) = match o.format {
-        OutputFormat::Csv => (
-            records(t.candidates.iter().map(candidate_cells), o.formula_guard),
-            records(t.flags.iter().map(flag_cells), o.formula_guard),
-        ),
-        OutputFormat::Json => (
-            super::json::array_items(&t.candidates),
-            super::json::array_items(&t.flags),
-        ),
-        OutputFormat::Jsonl => (
-            super::json::to_jsonl(&t.candidates),
-            super::json::to_jsonl(&t.flags),
-        ),
-    };
     ClientRows {
         key,
-        parts: vec![candidates, flags],
+        parts: vec![
+            rows(&t.candidates, candidate_cells, o),
+            rows(&t.flags, flag_cells, o),
+        ],
+    }
+}
+
+/// A whole table from its header and row pieces, in memory: the bytes
+/// `merge_runs` writes for the same pieces.
+pub fn assemble(o: RenderOptions, header: &[&str], pieces: &[&[u8]]) -> Vec<u8> {
+    let mut a = Assembly::start(Vec::new(), o, header).expect("writing to memory cannot fail");
+    for piece in pieces {
+        a.push(piece).expect("writing to memory cannot fail");
+    }
+    a.finish().expect("writing to memory cannot fail")
+}
+
+/// A table put together from pieces: the CSV header first, JSON brackets
+/// around and commas between the pieces.
+struct Assembly<W: Write> {
+    out: W,
+    format: OutputFormat,
+    any: bool,
+}
+
+impl<W: Write> Assembly<W> {
+    fn start(mut out: W, o: RenderOptions, header: &[&str]) -> io::Result<Assembly<W>> {
+        if o.format == OutputFormat::Csv {
+            out.write_all(&head(header, o.bom))?;
+        }
+        Ok(Assembly {
+            out,
+            format: o.format,
+            any: false,
+        })
+    }
+
+    fn push(&mut self, rows: &[u8]) -> io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if self.format == OutputFormat::Json {
+            self.out.write_all(if self.any { b",\n" } else { b"[\n" })?;
+        }
+        self.any = true;
+        self.out.write_all(rows)
+    }
+
+    fn finish(mut self) -> io::Result<W> {
+        if self.format == OutputFormat::Json {
+            self.out
+                .write_all(if self.any { b"\n]\n" } else { b"[]\n" })?;
+        }
+        Ok(self.out)
     }
 }
 
@@ -142,10 +196,8 @@ impl Run {
 /// One output table being written to its temporary file.
 struct TableFile {
     tmp: NamedTempFile,
-    out: BufWriter<File>,
+    body: Assembly<BufWriter<File>>,
     target: PathBuf,
-    format: OutputFormat,
-    any: bool,
 }
 
 impl TableFile {
@@ -160,37 +212,20 @@ impl TableFile {
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
             .tempfile_in(tmp_dir)?;
-        let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone()?);
-        if o.format == OutputFormat::Csv {
-            out.write_all(&head(header, o.bom))?;
-        }
+        let out = BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone()?);
         Ok(TableFile {
+            body: Assembly::start(out, o, header)?,
             tmp,
-            out,
             target: dir.join(name),
-            format: o.format,
-            any: false,
         })
     }
 
     fn push(&mut self, rows: &[u8]) -> io::Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        if self.format == OutputFormat::Json {
-            self.out.write_all(if self.any { b",\n" } else { b"[\n" })?;
-        }
-        self.any = true;
-        self.out.write_all(rows)
+        self.body.push(rows)
     }
 
-    fn finish(mut self) -> io::Result<(NamedTempFile, PathBuf)> {
-        if self.format == OutputFormat::Json {
-            self.out
-                .write_all(if self.any { b"\n]\n" } else { b"[]\n" })?;
-        }
-        self.out.flush()?;
-        drop(self.out);
+    fn finish(self) -> io::Result<(NamedTempFile, PathBuf)> {
+        self.body.finish()?.flush()?;
         set_readable(self.tmp.as_file())?;
         self.tmp.as_file().sync_all()?;
         Ok((self.tmp, self.target))
