@@ -52,9 +52,13 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
         ScanOutput::Tables(o) => o.format.ext(),
         ScanOutput::Workbook => "xlsx",
     };
-    if let Some(dir) = &args.compare {
-        previous::find_tables(dir, prefer).map_err(Fatal::Usage)?;
-    }
+    // Found before the scan: a missing folder is told at once.
+    let found = args
+        .compare
+        .as_deref()
+        .map(|dir| previous::find_tables(dir, prefer))
+        .transpose()
+        .map_err(Fatal::Usage)?;
     let mut cfg = Config::from_args(&input)?;
     cfg.exclude = Some(out.clone());
     let (result, exit, changes, written) = match output {
@@ -62,9 +66,8 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
         // not grow with the export; the previous run's rows, if any, are
         // read and partitioned the same way.
         ScanOutput::Tables(o) if !cfg.redact && !args.in_memory => {
-            let compare = args.compare.as_deref().map(|dir| (dir, prefer));
             let streamed = with_bar(show(&input), |progress| {
-                circlescan::scan_to_dir(&cfg, progress, &out, o, compare)
+                circlescan::scan_to_dir(&cfg, progress, &out, o, found.as_ref())
             })?;
             let exit = report(&streamed.scan, &input);
             (streamed.scan, exit, streamed.changes, streamed.written)
@@ -73,8 +76,8 @@ pub fn scan(args: ScanArgs) -> Result<Exit, Fatal> {
         _ => {
             // Read the previous run first: it may be the folder about to be
             // written.
-            let previous = match &args.compare {
-                Some(dir) => Some(previous::read_previous(dir, prefer).map_err(Fatal::Usage)?),
+            let previous = match &found {
+                Some(found) => Some(previous::read_previous(found).map_err(Fatal::Usage)?),
                 None => None,
             };
             let (result, exit) = scan_and_report(&cfg, &input)?;

@@ -103,7 +103,7 @@ pub struct Streamed {
 /// Scans every input and writes the tables into `out` (all files or none),
 /// holding one partition of clients at a time rather than every note:
 /// memory follows the largest partition, not the export. With `compare`
-/// (a previous run's folder and the extension to prefer), the tables get
+/// (a previous run's tables, as `find_tables` found them), the tables get
 /// their `change` column and `removed.<ext>` is written, the previous rows
 /// partitioned the same way. The bytes are those the whole tables give
 /// (`write::scan_files`).
@@ -112,7 +112,7 @@ pub fn scan_to_dir(
     progress: &Progress,
     out: &std::path::Path,
     o: RenderOptions,
-    compare: Option<(&std::path::Path, &str)>,
+    compare: Option<&write::previous::Found>,
 ) -> Result<Streamed, Fatal> {
     in_pool(cfg, || stream_in_pool(cfg, progress, out, o, compare))?
 }
@@ -163,7 +163,7 @@ fn stream_in_pool(
     progress: &Progress,
     out: &std::path::Path,
     o: RenderOptions,
-    compare: Option<(&std::path::Path, &str)>,
+    compare: Option<&write::previous::Found>,
 ) -> Result<Streamed, Fatal> {
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
@@ -193,9 +193,9 @@ fn stream_in_pool(
             })
         },
         || {
-            compare.map(|(dir, prefer)| -> Result<(), String> {
+            compare.map(|found| -> Result<(), String> {
                 let mut rows = RowSpill::new(spill.dir(), n).map_err(|e| e.to_string())?;
-                write::previous::each_previous_row(dir, prefer, &mut |table, row| {
+                write::previous::each_previous_row(found, &mut |table, row| {
                     rows.add(table, &row).map_err(|e| e.to_string())
                 })?;
                 rows.finish().map_err(|e| e.to_string())

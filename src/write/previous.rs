@@ -22,11 +22,13 @@ pub struct Previous {
     pub read_from: Vec<PathBuf>,
 }
 
-/// Reads the tables `scan` wrote into `dir`, trying `prefer` (an
-/// extension) first, then csv, jsonl, json and the workbook.
-pub fn read_previous(dir: &Path, prefer: &str) -> Result<Previous, String> {
+/// Reads the tables `find_tables` found, whole.
+pub fn read_previous(found: &Found) -> Result<Previous, String> {
+    if let Found::Workbook(book) = found {
+        return read_workbook(book);
+    }
     let mut prev = Previous::default();
-    prev.read_from = each_previous_row(dir, prefer, &mut |table, row| {
+    prev.read_from = each_previous_row(found, &mut |table, row| {
         match table {
             PrevTable::Candidates => prev.candidates.push(row),
             PrevTable::Flags => prev.flags.push(row),
@@ -50,13 +52,12 @@ pub enum PrevTable {
 /// previous run is never held whole (the workbook excepted). Returns the
 /// files read.
 pub fn each_previous_row(
-    dir: &Path,
-    prefer: &str,
+    found: &Found,
     f: &mut dyn FnMut(PrevTable, Record) -> Result<(), String>,
 ) -> Result<Vec<PathBuf>, String> {
-    match find_tables(dir, prefer)? {
+    match found {
         Found::Workbook(book) => {
-            let prev = read_workbook(&book)?;
+            let prev = read_workbook(book)?;
             for row in prev.candidates {
                 f(PrevTable::Candidates, row)?;
             }
@@ -66,9 +67,9 @@ pub fn each_previous_row(
             Ok(prev.read_from)
         }
         Found::Tables(ext, cand, flags) => {
-            read_table(&cand, ext, &mut |row| f(PrevTable::Candidates, row))?;
-            read_table(&flags, ext, &mut |row| f(PrevTable::Flags, row))?;
-            Ok(vec![cand, flags])
+            read_table(cand, ext, &mut |row| f(PrevTable::Candidates, row))?;
+            read_table(flags, ext, &mut |row| f(PrevTable::Flags, row))?;
+            Ok(vec![cand.clone(), flags.clone()])
         }
     }
 }
