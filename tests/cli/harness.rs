@@ -103,25 +103,52 @@ pub struct Scan {
 /// relative to it (`notes/x.md:7`).
 pub fn scan(cwd: &Path, inputs: &[&str], format: &str, extra: &[String]) -> Scan {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("out");
+    let mut args: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
+    args.extend(["--format".to_string(), format.to_string()]);
+    args.extend(extra.iter().cloned());
+    let (status, stderr, files) = scan_into(cwd, &args, &tmp.path().join("out"));
+    let take = |name: String| {
+        files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.clone())
+    };
+    Scan {
+        status,
+        stderr,
+        candidates: take(format!("candidates.{format}")),
+        flags: take(format!("flags.{format}")),
+    }
+}
+
+/// Runs `circlescan scan <args> --out <out>` from `cwd`: exit code, standard
+/// error, and every file the output folder holds afterwards, by name.
+pub fn scan_into(cwd: &Path, args: &[String], out: &Path) -> (i32, String, Vec<(String, Vec<u8>)>) {
     let output = bin()
         .current_dir(cwd)
         .arg("scan")
-        .args(inputs)
+        .args(args)
         .arg("--out")
-        .arg(&out)
-        .args(["--format", format])
-        .args(extra)
+        .arg(out)
         .stdin(Stdio::null())
         .output()
         .expect("circlescan runs");
-    let read = |name: String| std::fs::read(out.join(name)).ok();
-    Scan {
-        status: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        candidates: read(format!("candidates.{format}")),
-        flags: read(format!("flags.{format}")),
-    }
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .map(|dir| {
+            dir.map(|e| {
+                let e = e.expect("entry");
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).expect("readable"))
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        files,
+    )
 }
 
 /// Runs a golden case the way its expectations were made: `scan notes

@@ -4,7 +4,7 @@
 //! and the partitions must not outlive the run.
 use std::path::Path;
 
-use crate::harness::{all_cases, diff, fixtures, run, scan};
+use crate::harness::{all_cases, diff, fixtures, run, scan, scan_into};
 
 /// Every input of the fixtures at once: the golden cases' folders and the
 /// held-out set (client files, CSV and JSONL exports).
@@ -105,35 +105,6 @@ fn an_empty_scan_writes_empty_tables_in_every_format() {
     }
 }
 
-/// `scan ... --out OUT --format FORMAT ARGS`: status, stderr and the bytes of
-/// every file written.
-fn scan_files(cwd: &Path, args: &[String], out: &Path) -> (i32, String, Vec<(String, Vec<u8>)>) {
-    let output = crate::harness::bin()
-        .current_dir(cwd)
-        .arg("scan")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("circlescan runs");
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
-        .map(|dir| {
-            dir.map(|e| {
-                let e = e.expect("entry");
-                let name = e.file_name().to_string_lossy().into_owned();
-                (name, std::fs::read(e.path()).expect("readable"))
-            })
-            .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        files,
-    )
-}
-
 #[test]
 fn compared_tables_from_partitions_equal_the_compared_whole_tables() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -156,14 +127,14 @@ fn compared_tables_from_partitions_equal_the_compared_whole_tables() {
         let prev = tmp.path().join(format!("prev-{prev_format}"));
         let mut args = yesterday.clone();
         args.extend(strings(&["--format", prev_format]));
-        scan_files(&root, &args, &prev);
+        scan_into(&root, &args, &prev);
         for format in ["csv", "json", "jsonl"] {
             let mut base = today.clone();
             base.extend(strings(&["--format", format, "--compare"]));
             base.push(prev.display().to_string());
             let mut whole_args = base.clone();
             whole_args.push("--in-memory".into());
-            let whole = scan_files(&root, &whole_args, &tmp.path().join("whole"));
+            let whole = scan_into(&root, &whole_args, &tmp.path().join("whole"));
             let names: Vec<&str> = whole.2.iter().map(|(n, _)| n.as_str()).collect();
             assert_eq!(names.len(), 3, "{names:?}");
             let removed = &whole
@@ -177,7 +148,7 @@ fn compared_tables_from_partitions_equal_the_compared_whole_tables() {
                 let mut args = base.clone();
                 args.extend(strings(extra));
                 let out = tmp.path().join("streamed");
-                let streamed = scan_files(&root, &args, &out);
+                let streamed = scan_into(&root, &args, &out);
                 assert_eq!(
                     (streamed.0, &streamed.1),
                     (whole.0, &whole.1),
