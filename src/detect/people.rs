@@ -609,15 +609,18 @@ fn find_names(
                 || client.first().is_some_and(|c| c.len() == stem.len()))
             && stem.chars().all(char::is_alphabetic)
             && stem.chars().count() >= 3;
-        let lower = Lower::new(if shorthand { stem } else { "" });
-        let lower = lower.as_str();
-        let is_client = client.first().is_some_and(|c| c == lower);
-        if shorthand && (known.contains(lower) || is_client) {
-            let class = if is_client {
-                NameClass::Client
-            } else {
-                NameClass::Given
-            };
+        let class = shorthand
+            .then(|| {
+                let lower = Lower::new(stem);
+                let lower = lower.as_str();
+                if client.first().is_some_and(|c| c == lower) {
+                    Some(NameClass::Client)
+                } else {
+                    known.contains(lower).then_some(NameClass::Given)
+                }
+            })
+            .flatten();
+        if let Some(class) = class {
             spans.push(NameSpan {
                 first: i,
                 last: i,
