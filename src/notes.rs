@@ -215,6 +215,8 @@ fn split_paragraph(
     let mut s_start = 0usize;
     let mut s_line = line;
     let mut i = 0usize;
+    // Line breaks in `bytes[..counted]`, counted as sentences start.
+    let mut counted = 0usize;
     let mut newlines = 0u32;
     let push = |a: usize, b: usize, l: u32, out: &mut Vec<Sentence>| {
         // A "sentence" far longer than any written one (a pasted log, a note
@@ -235,41 +237,39 @@ fn split_paragraph(
         }
         push_piece(para, start, a, b, l, speaker, out);
     };
-    while i < bytes.len() {
+    // Only terminal punctuation can end a sentence: jump from one to the next.
+    while let Some(at) = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]) {
+        i += at;
         let b = bytes[i];
-        if b == b'\n' {
-            newlines += 1;
+        // Run of terminal punctuation and closing quotes.
+        let mut j = i + 1;
+        while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')') {
+            j += 1;
         }
-        if matches!(b, b'.' | b'!' | b'?') {
-            // Run of terminal punctuation and closing quotes.
-            let mut j = i + 1;
-            while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')') {
-                j += 1;
+        // Curly closing quote.
+        if para[j..].starts_with('”') || para[j..].starts_with('’') {
+            j += 3;
+        }
+        let next_ws = j >= bytes.len() || bytes[j].is_ascii_whitespace();
+        if next_ws && !(b == b'.' && is_abbreviation(&para[s_start..i])) {
+            let mut k = j;
+            while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                k += 1;
             }
-            // Curly closing quote.
-            if para[j..].starts_with('”') || para[j..].starts_with('’') {
-                j += 3;
-            }
-            let next_ws = j >= bytes.len() || bytes[j].is_ascii_whitespace();
-            if next_ws && !(b == b'.' && is_abbreviation(&para[s_start..i])) {
-                let mut k = j;
-                while k < bytes.len() && bytes[k].is_ascii_whitespace() {
-                    k += 1;
-                }
-                let next_ok = k >= bytes.len()
-                    || para[k..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| !c.is_lowercase() || b != b'.');
-                if next_ok {
-                    push(s_start, j, s_line, out);
-                    // Count newlines up to the next sentence start.
-                    newlines += bytes[i + 1..k].iter().filter(|&&c| c == b'\n').count() as u32;
-                    s_start = k;
-                    s_line = line + newlines;
-                    i = k;
-                    continue;
-                }
+            let next_ok = k >= bytes.len()
+                || para[k..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !c.is_lowercase() || b != b'.');
+            if next_ok {
+                push(s_start, j, s_line, out);
+                // Count newlines up to the next sentence start.
+                newlines += memchr::memchr_iter(b'\n', &bytes[counted..k]).count() as u32;
+                counted = k;
+                s_start = k;
+                s_line = line + newlines;
+                i = k;
+                continue;
             }
         }
         i += 1;

@@ -282,8 +282,14 @@ pub fn find_people(
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            // Only short words are pronouns: longer ones need no lowercasing.
-            let lower_buf = Lower::new(if t.text.len() <= 5 { t.text } else { "" });
+            // Only short words starting with one of the pronouns' first
+            // letters can be one; the rest need no lowercasing.
+            let maybe_pronoun = t.text.len() <= 5
+                && matches!(
+                    t.text.as_bytes()[0].to_ascii_lowercase(),
+                    b'i' | b'w' | b'y' | b'h' | b's' | b't'
+                );
+            let lower_buf = Lower::new(if maybe_pronoun { t.text } else { "" });
             let lower = lower_buf.as_str();
             let mut carried = false;
             // Inside quotation marks in prose, "I" is whoever is quoted:
@@ -567,12 +573,19 @@ fn capitalise(word: &str) -> String {
 }
 
 fn is_cap(word: &str) -> bool {
-    // Most words are ASCII: decided from the bytes.
-    if word.is_ascii() {
-        let b = word.as_bytes();
-        return b.first().is_some_and(u8::is_ascii_uppercase)
-            && word != "I"
-            && (b.len() == 1 || b.iter().any(u8::is_ascii_lowercase));
+    // Most words are ASCII, and most start in lowercase: decided from the
+    // bytes, the first byte first.
+    let b = word.as_bytes();
+    if b.first().is_some_and(u8::is_ascii) {
+        if !b[0].is_ascii_uppercase() {
+            return false;
+        }
+        if b.len() == 1 {
+            return word != "I";
+        }
+        if word.is_ascii() {
+            return b.iter().any(u8::is_ascii_lowercase);
+        }
     }
     let mut chars = word.chars();
     let Some(first) = chars.next() else {

@@ -82,23 +82,56 @@ pub struct Matcher {
     categories: Vec<String>,
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
-    word_sets: HashMap<String, FxHashSet<String>>,
+    word_sets: HashMap<String, Words>,
     /// Per category, literal phrase (lowercase) -> its `=> canonical` term,
     /// where the file gives one.
     canonicals: HashMap<String, HashMap<String, String>>,
 }
 
+/// One category's literal entries in lowercase, with the byte lengths and
+/// first bytes among them: most words looked up are ruled out by those
+/// before they are lowercased and hashed.
+#[derive(Debug, Default)]
+struct Words {
+    set: FxHashSet<String>,
+    /// Bit `n` set when an entry has `n` bytes (63: that many or more).
+    lens: u64,
+    /// Bit `b` set when an entry starts with byte `b`.
+    firsts: [u64; 4],
+}
+
+impl Words {
+    fn insert(&mut self, word: String) {
+        self.lens |= 1 << word.len().min(63);
+        if let Some(&b) = word.as_bytes().first() {
+            self.firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        self.set.insert(word);
+    }
+
+    /// False only when no entry can equal the lowercase of `word`, an ASCII
+    /// word (lowercasing keeps its length and maps its first byte alone).
+    fn may_hold_ascii(&self, word: &[u8]) -> bool {
+        let first = word.first().map_or(0, u8::to_ascii_lowercase);
+        self.lens & (1 << word.len().min(63)) != 0
+            && self.firsts[usize::from(first >> 6)] & (1 << (first & 63)) != 0
+    }
+}
+
 /// One category's literal entries, for word-by-word lookups.
 #[derive(Clone, Copy)]
-pub struct WordSet<'a>(Option<&'a FxHashSet<String>>);
+pub struct WordSet<'a>(Option<&'a Words>);
 
 impl WordSet<'_> {
     /// Whether the set holds `word`, case-insensitively.
     pub fn contains(&self, word: &str) -> bool {
-        let Some(set) = self.0 else {
+        let Some(words) = self.0 else {
             return false;
         };
-        set.contains(Lower::new(word).as_str())
+        if word.is_ascii() && !words.may_hold_ascii(word.as_bytes()) {
+            return false;
+        }
+        words.set.contains(Lower::new(word).as_str())
     }
 }
 
@@ -169,7 +202,7 @@ impl Matcher {
             categories.push(id.clone());
             let group = id.split('/').next().unwrap_or(id).to_string();
             let slot = by_group.entry(group).or_default();
-            let mut words = FxHashSet::default();
+            let mut words = Words::default();
             for entry in list {
                 let idx = u32::try_from(entries.len()).expect("fewer than 4 billion entries");
                 entries.push((cat, entry.canonical.clone()));

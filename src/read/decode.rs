@@ -145,7 +145,36 @@ pub fn is_invisible(c: char) -> bool {
 /// character only to find none was a noticeable share of a scan.
 pub fn has_invisible(text: &str) -> bool {
     let b = text.as_bytes();
-    for (i, &x) in b.iter().enumerate() {
+    // Eight bytes at a time: a word of printable ASCII (the bulk of any
+    // note) holds nothing invisible and is passed over whole.
+    let mut at = 0;
+    while at + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[at..at + 8]);
+        if !plain_ascii(u64::from_le_bytes(word)) && has_invisible_from(b, at, at + 8) {
+            return true;
+        }
+        at += 8;
+    }
+    has_invisible_from(b, at, b.len())
+}
+
+/// Whether every byte of `w` is in 0x20..=0x7E (no control, DEL or
+/// non-ASCII byte), with the usual word-at-a-time arithmetic.
+fn plain_ascii(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x20 borrows when 0x20 is taken from it; a byte of 0x7F
+    // or more sets its high bit when 0x01 is added (or already has it).
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let del_or_high = w.wrapping_add(ONES) | w;
+    (below_space | del_or_high) & HIGH == 0
+}
+
+/// `has_invisible` over the characters starting in `b[from..to]` (a
+/// character may run past `to`).
+fn has_invisible_from(b: &[u8], from: usize, to: usize) -> bool {
+    for (i, &x) in b.iter().enumerate().take(to).skip(from) {
         let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
         let hit = match x {
             b'\t' | b'\n' | b'\r' => false,
