@@ -320,6 +320,14 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok<'_>> {
 
 /// `Tom's` -> (`Tom`, true).
 pub fn strip_possessive(word: &str) -> (&str, bool) {
+    // Every suffix ends in `s`, `'` or the last byte of `’`.
+    if !word
+        .as_bytes()
+        .last()
+        .is_some_and(|b| matches!(b, b's' | b'\'' | 0x99))
+    {
+        return (word, false);
+    }
     for suffix in ["'s", "’s", "'", "’"] {
         if let Some(stem) = word.strip_suffix(suffix) {
             if !stem.is_empty() {

@@ -17,6 +17,8 @@ use crate::notes::{Note, Speaker};
 const DETERMINERS: [&str; 11] = [
     "my", "his", "her", "their", "our", "your", "a", "an", "the", "one", "another",
 ];
+/// The pronouns that stand for a person in subject tracking, lowercase.
+const PRONOUNS: [&str; 8] = ["i", "we", "you", "who", "whose", "he", "she", "they"];
 const PARTICLES: [&str; 14] = [
     "van", "der", "de", "la", "del", "da", "di", "von", "le", "du", "dos", "das", "bin", "ter",
 ];
@@ -278,19 +280,25 @@ pub fn find_people(
             });
         }
         // Pronouns: resolved against this sentence, then the previous one.
-        let mut pronouns: Vec<(String, (Referent, bool))> = Vec::new();
+        let mut pronouns: Vec<(&str, (Referent, bool))> = Vec::new();
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             // Only short words starting with one of the pronouns' first
-            // letters can be one; the rest need no lowercasing.
+            // letters can be one; the rest are not compared.
             let maybe_pronoun = t.text.len() <= 5
                 && matches!(
                     t.text.as_bytes()[0].to_ascii_lowercase(),
                     b'i' | b'w' | b'y' | b'h' | b's' | b't'
                 );
-            let lower_buf = Lower::new(if maybe_pronoun { t.text } else { "" });
-            let lower = lower_buf.as_str();
+            let lower = if maybe_pronoun {
+                PRONOUNS
+                    .iter()
+                    .find(|p| p.eq_ignore_ascii_case(t.text))
+                    .map_or("", |p| *p)
+            } else {
+                ""
+            };
             let mut carried = false;
             // Inside quotation marks in prose, "I" is whoever is quoted:
             // `Robert said, "If I think of anyone..."` (the client by default).
@@ -357,7 +365,7 @@ pub fn find_people(
             };
             if let Some(referent) = referent {
                 if matches!(lower, "he" | "she" | "they") {
-                    pronouns.push((lower.to_string(), (referent, carried)));
+                    pronouns.push((lower, (referent, carried)));
                 }
                 tokens.push(RefTok {
                     pos: t.start,
@@ -423,6 +431,14 @@ fn quote_speaker(tokens: &[RefTok], toks: &[Tok<'_>], open: usize) -> Referent {
 /// unclosed quote runs to the end.
 fn quote_spans(toks: &[Tok<'_>]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
+    // Most sentences quote no one: every quotation mark starts with `"` or
+    // the first byte of `“`/`”`.
+    if !toks
+        .iter()
+        .any(|t| matches!(t.text.as_bytes()[0], b'"' | 0xE2))
+    {
+        return spans;
+    }
     let mut open: Option<usize> = None;
     for (i, t) in toks.iter().enumerate() {
         match (t.text, open) {

@@ -450,7 +450,28 @@ fn bad_quote(bytes: &[u8], delimiter: u8) -> Option<BadQuote> {
     let mut spans_lines = false;
     let mut closed_at_boundary = false;
     let mut prev = b'\n';
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Inside a field only a few bytes change the state: jump to the next.
+        let next = match state {
+            State::Quoted if b != b'"' => {
+                let rest = &bytes[i..];
+                let q = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+                spans_lines |= memchr::memchr2(b'\n', b'\r', &rest[..q]).is_some();
+                Some(q)
+            }
+            State::InField if b != delimiter && b != b'\n' && b != b'\r' => {
+                let rest = &bytes[i..];
+                Some(memchr::memchr3(delimiter, b'\n', b'\r', rest).unwrap_or(rest.len()))
+            }
+            _ => None,
+        };
+        if let Some(q) = next {
+            prev = bytes[i + q - 1];
+            i += q;
+            continue;
+        }
         let end_of_record = b == b'\n' || b == b'\r';
         state = match state {
             State::FieldStart | State::InField if end_of_record => {
@@ -487,6 +508,7 @@ fn bad_quote(bytes: &[u8], delimiter: u8) -> Option<BadQuote> {
             State::QuoteInQuoted => State::InField,
         };
         prev = b;
+        i += 1;
     }
     matches!(state, State::Quoted).then_some(BadQuote {
         record_start,
@@ -699,5 +721,77 @@ mod tests {
         assert_eq!(q("a,\"x\nb,\"y\"\n"), Some((0, 2)));
         assert_eq!(q(""), None);
         assert_eq!(q("\""), Some((0, 0)));
+    }
+
+    /// The scanner stepping one byte at a time, as RFC 4180 reads: the
+    /// reference the jumping scanner must agree with.
+    fn bad_quote_bytewise(bytes: &[u8], delimiter: u8) -> Option<BadQuote> {
+        enum State {
+            FieldStart,
+            InField,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let mut state = State::FieldStart;
+        let mut record_start = 0usize;
+        let mut quote_at = 0usize;
+        let mut spans_lines = false;
+        let mut closed_at_boundary = false;
+        let mut prev = b'\n';
+        for (i, &b) in bytes.iter().enumerate() {
+            let end_of_record = b == b'\n' || b == b'\r';
+            state = match state {
+                State::FieldStart | State::InField if end_of_record => {
+                    record_start = i + 1;
+                    State::FieldStart
+                }
+                State::FieldStart if b == b'"' => {
+                    quote_at = i;
+                    spans_lines = false;
+                    State::Quoted
+                }
+                State::FieldStart | State::InField if b == delimiter => State::FieldStart,
+                State::FieldStart | State::InField => State::InField,
+                State::Quoted if b == b'"' => {
+                    closed_at_boundary = matches!(prev, b'\n' | b'\r') || prev == delimiter;
+                    State::QuoteInQuoted
+                }
+                State::Quoted => {
+                    spans_lines |= end_of_record;
+                    State::Quoted
+                }
+                State::QuoteInQuoted if b == b'"' => State::Quoted,
+                State::QuoteInQuoted if b == delimiter => State::FieldStart,
+                State::QuoteInQuoted if end_of_record => {
+                    record_start = i + 1;
+                    State::FieldStart
+                }
+                State::QuoteInQuoted if spans_lines && closed_at_boundary => {
+                    return Some(BadQuote {
+                        record_start,
+                        quote_at,
+                    })
+                }
+                State::QuoteInQuoted => State::InField,
+            };
+            prev = b;
+        }
+        matches!(state, State::Quoted).then_some(BadQuote {
+            record_start,
+            quote_at,
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bad_quote_jumps_agree_with_the_bytewise_scanner(
+            text in "[ab,\"\\n\\r\\t]{0,40}"
+        ) {
+            for delimiter in [b',', b'\t'] {
+                let fast = bad_quote(text.as_bytes(), delimiter).map(|b| (b.record_start, b.quote_at));
+                let slow = bad_quote_bytewise(text.as_bytes(), delimiter).map(|b| (b.record_start, b.quote_at));
+                proptest::prop_assert_eq!(fast, slow);
+            }
+        }
     }
 }
