@@ -480,26 +480,7 @@ fn read_inputs<T: Send>(
         })
         .collect();
     if stdin {
-        let mut bytes = Vec::new();
-        let path: Arc<str> = Arc::from("-");
-        let result = match std::io::stdin().read_to_end(&mut bytes) {
-            Ok(_) => read_bytes(
-                &path,
-                cfg.input_format.unwrap_or(read::Format::Text),
-                &bytes,
-                &cfg.columns,
-            ),
-            Err(e) => FileResult {
-                notes: Vec::new(),
-                diagnostics: vec![Diagnostic::error(
-                    "-",
-                    0,
-                    format!("cannot read standard input: {e}"),
-                )],
-            },
-        };
-        let (part, diags) = take(result);
-        per_file.push((vec![part], diags));
+        per_file.push(read_stdin(cfg, &take));
     }
     let files = per_file.len();
     let mut parts = Vec::new();
@@ -549,29 +530,16 @@ fn read_in_chunks<T: Send>(
                     return (take(FileResult::default()).0, vec![d]);
                 }
             };
-            let mut result = read_bytes(&input.path, input.format, &bytes, &cfg.columns);
-            drop(bytes);
-            // Lines of the piece (after the header) -> lines of the file.
-            let shift = |line: u32| {
-                if line <= header_lines {
-                    line
-                } else {
-                    line - header_lines + piece.first_line - 1
-                }
-            };
-            for note in &mut result.notes {
-                note.line = shift(note.line);
-            }
-            // The header's own problems are told once, by the first piece.
-            result
-                .diagnostics
-                .retain(|d| i == 0 || d.line > header_lines);
-            for d in &mut result.diagnostics {
-                if d.line > 0 {
-                    d.line = shift(d.line);
-                }
-            }
-            let out = take(result);
+            let out = read_piece(
+                &input.path,
+                input.format,
+                cfg,
+                bytes,
+                header_lines,
+                piece.first_line,
+                i == 0,
+                take,
+            );
             progress
                 .bytes_done
                 .fetch_add(piece.len as u64 * share / 100, Ordering::Relaxed);
@@ -583,6 +551,115 @@ fn read_in_chunks<T: Send>(
     for (p, d) in pieces {
         parts.push(p);
         diagnostics.extend(d);
+    }
+    (parts, diagnostics)
+}
+
+/// One record-aligned piece of an export (the header in front) read, its
+/// lines made the file's: `header_lines` lines of header, then the records
+/// from line `first_line` on. The header's own problems are told by the
+/// first piece only.
+#[allow(clippy::too_many_arguments)]
+fn read_piece<T>(
+    path: &Arc<str>,
+    format: read::Format,
+    cfg: &Config,
+    bytes: Vec<u8>,
+    header_lines: u32,
+    first_line: u32,
+    first: bool,
+    take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
+) -> (T, Vec<Diagnostic>) {
+    let mut result = read_bytes(path, format, &bytes, &cfg.columns);
+    drop(bytes);
+    let shift = |line: u32| {
+        if line <= header_lines {
+            line
+        } else {
+            line - header_lines + first_line - 1
+        }
+    };
+    for note in &mut result.notes {
+        note.line = shift(note.line);
+    }
+    result
+        .diagnostics
+        .retain(|d| first || d.line > header_lines);
+    for d in &mut result.diagnostics {
+        if d.line > 0 {
+            d.line = shift(d.line);
+        }
+    }
+    take(result)
+}
+
+/// Standard input: a small one read whole; a CSV/TSV/JSONL export larger
+/// than two pieces read a piece at a time, each piece's notes handed on
+/// while the next is read, so memory holds a few pieces, never the stream.
+fn read_stdin<T: Send>(
+    cfg: &Config,
+    take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let path: Arc<str> = Arc::from("-");
+    let format = cfg.input_format.unwrap_or(read::Format::Text);
+    let failed =
+        |e: std::io::Error| Diagnostic::error("-", 0, format!("cannot read standard input: {e}"));
+    let limit = if chunk::is_chunkable(format) {
+        2 * cfg.chunk_bytes as u64 + 1
+    } else {
+        u64::MAX
+    };
+    let mut start = Vec::new();
+    if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut start) {
+        return (vec![take(FileResult::default()).0], vec![failed(e)]);
+    }
+    if (start.len() as u64) < limit {
+        let (part, diags) = take(read_bytes(&path, format, &start, &cfg.columns));
+        return (vec![part], diags);
+    }
+    let stream = std::io::Cursor::new(start).chain(std::io::stdin());
+    let mut pieces = chunk::Pieces::new(stream, format, cfg.chunk_bytes);
+    let mut parts = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut next = pieces.next_piece();
+    let mut header_lines = 0;
+    let mut i = 0;
+    loop {
+        let piece = match next {
+            Ok(Some(piece)) => piece,
+            Ok(None) => break,
+            Err(e) => {
+                diagnostics.push(failed(e));
+                break;
+            }
+        };
+        if i == 0 {
+            header_lines =
+                u32::try_from(memchr::memchr_iter(b'\n', pieces.header()).count()).unwrap_or(0);
+        }
+        let first_line = piece.first_line;
+        let ((part, diags), following) = rayon::join(
+            || {
+                read_piece(
+                    &path,
+                    format,
+                    cfg,
+                    piece.bytes,
+                    header_lines,
+                    first_line,
+                    i == 0,
+                    take,
+                )
+            },
+            || pieces.next_piece(),
+        );
+        parts.push(part);
+        diagnostics.extend(diags);
+        next = following;
+        i += 1;
+    }
+    if parts.is_empty() {
+        parts.push(take(FileResult::default()).0);
     }
     (parts, diagnostics)
 }

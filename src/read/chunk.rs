@@ -25,15 +25,88 @@ pub fn is_chunkable(format: Format) -> bool {
     matches!(format, Format::Csv | Format::Tsv | Format::Jsonl)
 }
 
+/// Where records end in a stream of bytes fed a block at a time: a newline
+/// (outside quotes, for CSV/TSV) after the header record.
+#[derive(Debug)]
+struct Cutter {
+    csv: bool,
+    in_header: bool,
+    in_quotes: bool,
+    /// The header record's bytes, once read (CSV/TSV).
+    header: Vec<u8>,
+    /// 1-based line of the next byte.
+    line: u32,
+}
+
+/// A place a piece may end: the offset just past a newline, and the line
+/// that starts there.
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    /// The header record ends here.
+    Header(usize, u32),
+    /// A record ends here.
+    Record(usize, u32),
+}
+
+impl Cutter {
+    fn new(format: Format) -> Cutter {
+        let csv = matches!(format, Format::Csv | Format::Tsv);
+        Cutter {
+            csv,
+            in_header: csv,
+            in_quotes: false,
+            header: Vec::new(),
+            line: 1,
+        }
+    }
+
+    /// Reads `bytes`, the next block of the stream; `cut` is told each
+    /// place a piece may end, as an offset into `bytes`.
+    fn feed(&mut self, bytes: &[u8], mut cut: impl FnMut(Cut)) {
+        let mut header_from = 0;
+        let stops: Box<dyn Iterator<Item = usize>> = if self.csv {
+            Box::new(memchr::memchr2_iter(b'"', b'\n', bytes))
+        } else {
+            Box::new(memchr::memchr_iter(b'\n', bytes))
+        };
+        for i in stops {
+            if bytes[i] == b'"' {
+                self.in_quotes = !self.in_quotes;
+                continue;
+            }
+            self.line = self.line.saturating_add(1);
+            if self.in_quotes {
+                continue;
+            }
+            if self.in_header {
+                self.in_header = false;
+                self.header.extend_from_slice(&bytes[header_from..=i]);
+                header_from = i + 1;
+                cut(Cut::Header(i + 1, self.line));
+            } else {
+                cut(Cut::Record(i + 1, self.line));
+            }
+        }
+        if self.in_header {
+            self.header.extend_from_slice(&bytes[header_from..]);
+        }
+    }
+}
+
+/// Whether a stream starting with these bytes is UTF-16: NUL bytes sit
+/// around every newline, so it is never cut, only read whole.
+fn is_utf16(start: &[u8]) -> bool {
+    matches!(start, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..])
+}
+
 /// Cuts a file into pieces of about `target` bytes. For CSV/TSV the header
 /// record is returned apart (every piece is parsed under it); a newline
 /// inside a quoted field is never a cut.
 pub fn plan_chunks(path: &str, format: Format, target: usize) -> io::Result<(Vec<u8>, Vec<Chunk>)> {
     let mut file = File::open(path)?;
-    // UTF-16 has NUL bytes around every newline: not cut, read whole.
     let mut bom = [0u8; 2];
     let got = file.read(&mut bom)?;
-    if got == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]) {
+    if is_utf16(&bom[..got]) {
         let len = file.metadata()?.len();
         let whole = Chunk {
             offset: 0,
@@ -43,12 +116,8 @@ pub fn plan_chunks(path: &str, format: Format, target: usize) -> io::Result<(Vec
         return Ok((Vec::new(), vec![whole]));
     }
     file.seek(SeekFrom::Start(0))?;
-    let csv = matches!(format, Format::Csv | Format::Tsv);
+    let mut cutter = Cutter::new(format);
     let mut buf = vec![0u8; 1 << 20];
-    let mut header = Vec::new();
-    let mut in_header = csv;
-    let mut in_quotes = false;
-    let mut line: u32 = 1;
     let mut pos: u64 = 0;
     let mut chunk_start: u64 = 0;
     let mut chunk_line: u32 = 1;
@@ -58,38 +127,27 @@ pub fn plan_chunks(path: &str, format: Format, target: usize) -> io::Result<(Vec
         if n == 0 {
             break;
         }
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if csv && b == b'"' {
-                in_quotes = !in_quotes;
-            }
-            if in_header {
-                header.push(b);
-            }
-            if b != b'\n' {
-                continue;
-            }
-            line = line.saturating_add(1);
-            if in_quotes {
-                continue;
-            }
-            let end = pos + i as u64 + 1;
-            if in_header {
-                in_header = false;
-                chunk_start = end;
-                chunk_line = line;
-            } else if end - chunk_start >= target as u64 {
-                chunks.push(Chunk {
-                    offset: chunk_start,
-                    len: usize::try_from(end - chunk_start).unwrap_or(usize::MAX),
-                    first_line: chunk_line,
-                });
-                chunk_start = end;
+        cutter.feed(&buf[..n], |c| match c {
+            Cut::Header(at, line) => {
+                chunk_start = pos + at as u64;
                 chunk_line = line;
             }
-        }
+            Cut::Record(at, line) => {
+                let end = pos + at as u64;
+                if end - chunk_start >= target as u64 {
+                    chunks.push(Chunk {
+                        offset: chunk_start,
+                        len: usize::try_from(end - chunk_start).unwrap_or(usize::MAX),
+                        first_line: chunk_line,
+                    });
+                    chunk_start = end;
+                    chunk_line = line;
+                }
+            }
+        });
         pos += n as u64;
     }
-    if in_header {
+    if cutter.in_header {
         // A header with no newline after it: no records.
         chunk_start = pos;
     }
@@ -100,7 +158,136 @@ pub fn plan_chunks(path: &str, format: Format, target: usize) -> io::Result<(Vec
             first_line: chunk_line,
         });
     }
-    Ok((header, chunks))
+    Ok((cutter.header, chunks))
+}
+
+/// A stream with no size to plan by (standard input) cut into pieces of
+/// about `target` bytes as it is read: whole records only, each piece with
+/// the header in front, so memory holds a piece or two, never the stream.
+pub struct Pieces<R> {
+    reader: R,
+    cutter: Cutter,
+    target: usize,
+    /// Bytes read and not yet given out (the header first, until it ends).
+    buf: Vec<u8>,
+    /// Where the records of the next piece start in `buf`, and their line.
+    start: usize,
+    start_line: u32,
+    /// The last place in `buf` a piece may end, and the line after it.
+    last_cut: Option<(usize, u32)>,
+    /// UTF-16: read whole, as one piece.
+    whole: bool,
+    done: bool,
+}
+
+/// One piece of a stream: the header and whole records, and the line of
+/// the stream its first record starts on.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// The header (CSV/TSV) followed by the records.
+    pub bytes: Vec<u8>,
+    /// Line of the stream where the first record starts.
+    pub first_line: u32,
+}
+
+impl<R: Read> Pieces<R> {
+    /// Pieces of `reader`, an export in `format`, of about `target` bytes.
+    pub fn new(reader: R, format: Format, target: usize) -> Pieces<R> {
+        Pieces {
+            reader,
+            cutter: Cutter::new(format),
+            target: target.max(1),
+            buf: Vec::new(),
+            start: 0,
+            start_line: 1,
+            last_cut: None,
+            whole: false,
+            done: false,
+        }
+    }
+
+    /// The header record's bytes (empty for JSON Lines, or until read).
+    pub fn header(&self) -> &[u8] {
+        &self.cutter.header
+    }
+
+    /// The next piece, or `None` at the end of the stream.
+    pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
+        const BLOCK: usize = 1 << 20;
+        while !self.done {
+            let old = self.buf.len();
+            self.buf.resize(old + BLOCK, 0);
+            let n = loop {
+                match self.reader.read(&mut self.buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.buf.truncate(old);
+                        return Err(e);
+                    }
+                }
+            };
+            self.buf.truncate(old + n);
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            // UTF-16 shows in the first two bytes (a first read may bring one).
+            if old < 2 && is_utf16(&self.buf) {
+                self.whole = true;
+            }
+            if self.whole {
+                continue;
+            }
+            let (start, last_cut) = (&mut self.start, &mut self.last_cut);
+            let mut start_line = self.start_line;
+            self.cutter.feed(&self.buf[old..], |c| match c {
+                Cut::Header(at, line) => {
+                    *start = old + at;
+                    start_line = line;
+                }
+                Cut::Record(at, line) => *last_cut = Some((old + at, line)),
+            });
+            self.start_line = start_line;
+            if let Some((end, line)) = self.last_cut {
+                if end - self.start >= self.target {
+                    let piece = self.take(end);
+                    self.start_line = line;
+                    return Ok(Some(piece));
+                }
+            }
+        }
+        if self.whole {
+            let bytes = std::mem::take(&mut self.buf);
+            self.whole = false;
+            return Ok((!bytes.is_empty()).then_some(Piece {
+                bytes,
+                first_line: 1,
+            }));
+        }
+        if self.cutter.in_header || self.buf.len() <= self.start {
+            return Ok(None);
+        }
+        let end = self.buf.len();
+        Ok(Some(self.take(end)))
+    }
+
+    /// The header and `buf[start..end]` as a piece; the bytes after `end`
+    /// stay for the next one.
+    fn take(&mut self, end: usize) -> Piece {
+        let header = &self.cutter.header;
+        let mut bytes = Vec::with_capacity(header.len() + end - self.start);
+        bytes.extend_from_slice(header);
+        bytes.extend_from_slice(&self.buf[self.start..end]);
+        let piece = Piece {
+            bytes,
+            first_line: self.start_line,
+        };
+        self.buf.drain(..end);
+        self.start = 0;
+        self.last_cut = None;
+        piece
+    }
 }
 
 /// The bytes of one piece, with the header in front for CSV/TSV.
@@ -155,5 +342,73 @@ mod tests {
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[1].first_line, 3);
         assert_eq!(chunks[1].len, 7);
+    }
+
+    /// A reader that gives a few bytes per read, as a pipe may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn all_pieces(
+        text: &[u8],
+        format: Format,
+        target: usize,
+        step: usize,
+    ) -> (Vec<u8>, Vec<Piece>) {
+        let mut pieces = Pieces::new(Trickle(text, step), format, target);
+        let mut out = Vec::new();
+        while let Some(p) = pieces.next_piece().unwrap() {
+            out.push(p);
+        }
+        (pieces.header().to_vec(), out)
+    }
+
+    #[test]
+    fn a_stream_is_cut_between_records_with_the_header_in_every_piece() {
+        let text = b"client,note\nA,\"one\nstill one\"\nB,two\nC,\"x\"\"y\nz\"\nD,four";
+        for step in [1, 2, 5, 1 << 20] {
+            let (header, pieces) = all_pieces(text, Format::Csv, 1, step);
+            assert_eq!(header, b"client,note\n");
+            let records: Vec<String> = pieces
+                .iter()
+                .map(|p| {
+                    assert!(p.bytes.starts_with(&header));
+                    String::from_utf8(p.bytes[header.len()..].to_vec()).unwrap()
+                })
+                .collect();
+            // Whole records only, in order, none lost; with one byte per
+            // read each record is a piece of its own.
+            assert_eq!(
+                records.concat(),
+                "A,\"one\nstill one\"\nB,two\nC,\"x\"\"y\nz\"\nD,four"
+            );
+            assert!(records.iter().all(|r| r.matches('"').count() % 2 == 0));
+            if step == 1 {
+                assert_eq!(records.len(), 4);
+                let lines: Vec<u32> = pieces.iter().map(|p| p.first_line).collect();
+                assert_eq!(lines, [2, 4, 5, 7]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_in_utf16_or_without_records_is_not_cut() {
+        let utf16 = [0xFF, 0xFE, b'a', 0, b'\n', 0, b'b', 0, b'\n', 0];
+        let (_, pieces) = all_pieces(&utf16, Format::Csv, 1, 1);
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(pieces[0].bytes, utf16);
+        let (header, pieces) = all_pieces(b"client,note", Format::Csv, 1, 3);
+        assert_eq!(header, b"client,note");
+        assert!(pieces.is_empty());
+        let (_, pieces) = all_pieces(b"{\"a\":1}\n{\"a\":2}", Format::Jsonl, 1, 4);
+        let lines: Vec<u32> = pieces.iter().map(|p| p.first_line).collect();
+        assert_eq!(lines, [1, 2]);
     }
 }

@@ -166,3 +166,50 @@ fn compared_tables_from_partitions_equal_the_compared_whole_tables() {
         }
     }
 }
+
+#[test]
+fn standard_input_read_in_pieces_gives_what_it_gives_read_whole() {
+    let root = fixtures();
+    // The exports of the held-out set, each with a broken record at the end:
+    // its line number must come out the same from the last of many pieces.
+    let exports = [
+        (
+            "eval/notes/exports/salesforce_activities.csv",
+            "csv",
+            "Ada Broken,\"never closed\n",
+        ),
+        (
+            "eval/notes/exports/hubspot_notes.jsonl",
+            "jsonl",
+            "{\"not\": json\n",
+        ),
+    ];
+    for (path, format, broken) in exports {
+        let mut input = std::fs::read(root.join(path)).expect("export");
+        input.extend_from_slice(broken.as_bytes());
+        for table in ["candidates", "flags"] {
+            let whole = run(&root, &[table, "-", "--input-format", format], Some(&input));
+            // Pieces of a few records each, well under the input's size.
+            let pieces = run(
+                &root,
+                &[table, "-", "--input-format", format, "--chunk-bytes", "300"],
+                Some(&input),
+            );
+            let stderr = String::from_utf8_lossy(&whole.stderr);
+            assert!(
+                stderr.contains("-:"),
+                "{path}: the broken record is told: {stderr}"
+            );
+            assert!(whole.stdout.len() > 500, "{path}: rows found");
+            assert_eq!(whole.status.code(), pieces.status.code(), "{path} {table}");
+            assert_eq!(
+                stderr,
+                String::from_utf8_lossy(&pieces.stderr),
+                "{path} {table}"
+            );
+            if let Some(d) = diff(&whole.stdout, &pieces.stdout) {
+                panic!("{table} of {path} read in pieces differs:\n{d}");
+            }
+        }
+    }
+}
