@@ -215,7 +215,10 @@ fn push_flags(client: &str, note: &NoteRecord, out: &mut Vec<FlagRow>) {
 /// At most 240 characters of distinct sentences joined with ` | `; the
 /// source is the first one's `path:line`.
 fn join_evidence(items: &[(Evidence, Arc<str>)]) -> (String, String) {
+    const LIMIT: usize = 240;
     let mut out = String::new();
+    // Characters in `out` so far.
+    let mut used = 0usize;
     let mut seen: Vec<&str> = Vec::new();
     for (e, _) in items {
         let text: &str = &e.text;
@@ -223,19 +226,35 @@ fn join_evidence(items: &[(Evidence, Arc<str>)]) -> (String, String) {
             continue;
         }
         seen.push(text);
-        let piece: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let sep = if out.is_empty() { "" } else { " | " };
-        let room = 240usize.saturating_sub(out.chars().count() + sep.chars().count());
+        let room = LIMIT.saturating_sub(used + sep.chars().count());
         if room < 20 && !out.is_empty() {
             break;
         }
+        // The sentence with its runs of whitespace made one space, built
+        // only as far as it can fit (one character past, to know it did not).
+        let mut piece = String::new();
+        let mut chars = 0usize;
+        for (k, word) in text.split_whitespace().enumerate() {
+            if chars > room {
+                break;
+            }
+            if k > 0 {
+                piece.push(' ');
+                chars += 1;
+            }
+            piece.push_str(word);
+            chars += word.chars().count();
+        }
         out.push_str(sep);
-        if piece.chars().count() > room {
+        used += sep.chars().count();
+        if chars > room {
             out.extend(piece.chars().take(room.saturating_sub(1)));
             out.push('…');
             break;
         }
         out.push_str(&piece);
+        used += chars;
     }
     let source = items
         .first()
