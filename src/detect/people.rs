@@ -406,9 +406,15 @@ pub fn find_people(
                 _ => None,
             });
         }
-        refs.tokens.push(tokens);
         let arrows = find_arrows(note, s);
-        refs.breaks.push(find_breaks(scan, note, s, &arrows));
+        // Clause breaks only ever place a referent: a sentence with none
+        // needs none.
+        refs.breaks.push(if tokens.is_empty() {
+            Vec::new()
+        } else {
+            find_breaks(scan, note, s, &arrows)
+        });
+        refs.tokens.push(tokens);
         refs.arrows.push(arrows);
         refs.quotes.push(quoted);
     }
@@ -684,7 +690,8 @@ fn find_names(
                 continue;
             }
             let (stem, poss) = strip_possessive(t);
-            if is_cap(stem) && !w.not_names.contains(stem) {
+            // The first word was looked up already (`not_names` above).
+            if is_cap(stem) && (j == i || !w.not_names.contains(stem)) {
                 words.push(stem);
                 j += 1;
                 if poss {
@@ -753,7 +760,10 @@ fn find_names(
             .map(|w| w.to_lowercase())
             .collect();
         // "Lincoln Elementary", "Harrow Lane Brewing": a business or place.
-        if w.not_names.contains(&text) || words.iter().any(|x| w.institutions.contains(x)) {
+        // One word is the first word, looked up already.
+        if (words.len() > 1 && w.not_names.contains(&text))
+            || words.iter().any(|x| w.institutions.contains(x))
+        {
             i = j.max(i + 1);
             continue;
         }
