@@ -5,24 +5,18 @@
 //! A phrase whose subject is the client, the advisor or nobody is dropped:
 //! the client's own needs are not a person's.
 use super::clauses::Refs;
-use super::{Attribute, AttributeKind, Detector, Findings, IntroForm, Referent, Scanned};
+use super::{Attribute, AttributeKind, Detector, Findings, Group, IntroForm, Referent, Scanned};
 use crate::model::NextStep;
 use crate::notes::Note;
 
 /// Finds need and interest phrases and the introduction forms mentioned.
-pub fn attribute(
-    det: &Detector<'_>,
-    scan: &Scanned<'_>,
-    note: &Note,
-    refs: &Refs,
-    out: &mut Findings,
-) {
+pub fn attribute(det: &Detector<'_>, scan: &Scanned, note: &Note, refs: &Refs, out: &mut Findings) {
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let text = &note.raw.text[sent.start..sent.end];
         for (group, kind) in [
-            ("needs", AttributeKind::Need),
-            ("interest", AttributeKind::Interest),
+            (Group::Needs, AttributeKind::Need),
+            (Group::Interest, AttributeKind::Interest),
         ] {
             for hit in scan.within(group, sent.start, sent.end) {
                 let pos = sent.start + hit.start;
@@ -51,7 +45,7 @@ pub fn attribute(
                 }
             }
         }
-        for hit in scan.within("intro", sent.start, sent.end) {
+        for hit in scan.within(Group::Intro, sent.start, sent.end) {
             let Some(step) = NextStep::from_kind(det.matcher.kind(hit.category)) else {
                 continue;
             };

@@ -3,7 +3,7 @@
 //!
 //! Input: the referents `people` found and the note. Output: `Refs`, asked
 //! `subject_at(sentence, offset)`. It finds no people itself.
-use super::{Referent, Scanned};
+use super::{Group, Referent, Scanned};
 use crate::notes::Note;
 
 /// A token that refers to someone: a name, a relationship, a pronoun.
@@ -132,11 +132,11 @@ const BREAK_BYTES: [bool; 256] = {
 /// Byte offsets in sentence `s` where a clause starts: after `,`, `;`, `:`, and
 /// after reporting verbs and conjunctions listed in `lexicons/clauses/`, and
 /// after the sentence's `arrows` (`find_arrows`).
-pub fn find_breaks(scan: &Scanned<'_>, note: &Note, s: usize, arrows: &[usize]) -> Vec<usize> {
+pub fn find_breaks(scan: &Scanned, note: &Note, s: usize, arrows: &[usize]) -> Vec<usize> {
     let sent = note.sentences[s];
     let text = &note.raw.text[sent.start..sent.end];
     let mut breaks: Vec<usize> = scan
-        .within("clauses", sent.start, sent.end)
+        .within(Group::Clauses, sent.start, sent.end)
         .iter()
         .map(|h| sent.start + h.end)
         .collect();

@@ -165,6 +165,60 @@ pub struct Detector<'a> {
     pub roster: &'a Roster,
     /// The word lists looked up token by token, resolved once.
     pub words: Words<'a>,
+    /// The matcher's id of each group, resolved once.
+    groups: [Option<usize>; Group::ALL.len()],
+}
+
+/// The lexicon groups whose hits detection reads, sentence by sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// `lexicons/clauses`.
+    Clauses,
+    /// `lexicons/cues`.
+    Cues,
+    /// `lexicons/exclusions`.
+    Exclusions,
+    /// `lexicons/interest`.
+    Interest,
+    /// `lexicons/intro`.
+    Intro,
+    /// `lexicons/moments`.
+    Moments,
+    /// `lexicons/needs`.
+    Needs,
+    /// `lexicons/objections`.
+    Objections,
+    /// `lexicons/people`.
+    People,
+}
+
+impl Group {
+    const ALL: [Group; 9] = [
+        Group::Clauses,
+        Group::Cues,
+        Group::Exclusions,
+        Group::Interest,
+        Group::Intro,
+        Group::Moments,
+        Group::Needs,
+        Group::Objections,
+        Group::People,
+    ];
+
+    /// The group's folder under `lexicons/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Clauses => "clauses",
+            Group::Cues => "cues",
+            Group::Exclusions => "exclusions",
+            Group::Interest => "interest",
+            Group::Intro => "intro",
+            Group::Moments => "moments",
+            Group::Needs => "needs",
+            Group::Objections => "objections",
+            Group::People => "people",
+        }
+    }
 }
 
 /// Word lists used token by token.
@@ -213,6 +267,7 @@ impl<'a> Detector<'a> {
                 prepositions: matcher.word_set("grammar/prepositions"),
                 object_verbs: matcher.word_set("grammar/object_verbs"),
             },
+            groups: Group::ALL.map(|g| matcher.group_id(g.name())),
         }
     }
 
@@ -223,7 +278,7 @@ impl<'a> Detector<'a> {
         // the hits of each sentence.
         let hits = self.matcher.scan(&note.raw.text);
         let scan = Scanned {
-            matcher: self.matcher,
+            groups: self.groups,
             hits,
         };
         let refs = people::find_people(self, &scan, note, &mut findings);
@@ -234,15 +289,15 @@ impl<'a> Detector<'a> {
 }
 
 /// The lexicon hits of one note.
-pub struct Scanned<'a> {
-    matcher: &'a Matcher,
+pub struct Scanned {
+    groups: [Option<usize>; Group::ALL.len()],
     hits: TextHits,
 }
 
-impl Scanned<'_> {
+impl Scanned {
     /// Hits of `group` in `note.text[start..end]`, relative to `start`.
-    pub fn within(&self, group: &str, start: usize, end: usize) -> Vec<crate::lexicon::Hit> {
-        match self.matcher.group_id(group) {
+    pub fn within(&self, group: Group, start: usize, end: usize) -> Vec<crate::lexicon::Hit> {
+        match self.groups[group as usize] {
             Some(id) => self.hits.within(id, start, end),
             None => Vec::new(),
         }

@@ -4,13 +4,13 @@
 //! Input: a note and its referents. Output: `Signal`s. Counting them and
 //! raising flags is `rules`' job; this file only reports what was said.
 use super::clauses::Refs;
-use super::{tokenize, Detector, Findings, Referent, Scanned, Side, Signal, SignalKind};
+use super::{tokenize, Detector, Findings, Group, Referent, Scanned, Side, Signal, SignalKind};
 use crate::notes::{Note, Speaker};
 
 /// Finds every signal phrase in the note.
 pub fn find_signals(
     det: &Detector<'_>,
-    scan: &Scanned<'_>,
+    scan: &Scanned,
     note: &Note,
     refs: &Refs,
     out: &mut Findings,
@@ -18,12 +18,12 @@ pub fn find_signals(
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let text = &note.raw.text[sent.start..sent.end];
-        for group in ["objections", "cues", "moments"] {
+        for group in [Group::Objections, Group::Cues, Group::Moments] {
             for hit in scan.within(group, sent.start, sent.end) {
                 let category = det.matcher.kind(hit.category);
                 let kind = match (group, category) {
-                    ("objections", _) => SignalKind::Objection,
-                    ("cues", _) => SignalKind::Tone,
+                    (Group::Objections, _) => SignalKind::Objection,
+                    (Group::Cues, _) => SignalKind::Tone,
                     (_, "do_not_ask") => SignalKind::NoMoreAsks,
                     (_, "later") => SignalKind::Later,
                     (_, "complaint") => SignalKind::Complaint,
@@ -103,7 +103,7 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
 /// last reporting verb (`He said ...`), else the clause's subject.
 fn speaker_side(
     det: &Detector<'_>,
-    scan: &Scanned<'_>,
+    scan: &Scanned,
     note: &Note,
     refs: &Refs,
     s: usize,
@@ -111,7 +111,7 @@ fn speaker_side(
 ) -> Side {
     let sent = note.sentences[s];
     let verb = scan
-        .within("clauses", sent.start, pos)
+        .within(Group::Clauses, sent.start, pos)
         .into_iter()
         .rev()
         .find(|h| det.matcher.kind(h.category) == "reporting");

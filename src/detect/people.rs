@@ -6,7 +6,8 @@
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
 use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
-    strip_possessive, tokenize, Detector, Exclusion, Findings, Mention, Referent, Scanned, Tok,
+    strip_possessive, tokenize, Detector, Exclusion, Findings, Group, Mention, Referent, Scanned,
+    Tok,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -88,12 +89,7 @@ impl Known {
 }
 
 /// Finds every mention in the note; returns the referents per sentence.
-pub fn find_people(
-    det: &Detector<'_>,
-    scan: &Scanned<'_>,
-    note: &Note,
-    out: &mut Findings,
-) -> Refs {
+pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Findings) -> Refs {
     let mut refs = Refs::default();
     let client_words: Vec<String> = note
         .raw
@@ -827,14 +823,14 @@ fn is_unlisted_name(
 
 fn find_relationships(
     det: &Detector<'_>,
-    scan: &Scanned<'_>,
+    scan: &Scanned,
     note: &Note,
     s: usize,
     toks: &[Tok<'_>],
 ) -> Vec<Rel> {
     let sent = note.sentences[s];
     let mut rels = Vec::new();
-    for hit in scan.within("people", sent.start, sent.end) {
+    for hit in scan.within(Group::People, sent.start, sent.end) {
         let (start, end) = (sent.start + hit.start, sent.start + hit.end);
         let Some(first) = toks.iter().position(|t| t.end > start) else {
             continue;
@@ -1126,7 +1122,7 @@ impl Rel {
 /// sentence's mentions (`mentions` starts at global index `base`).
 fn mark_exclusions(
     det: &Detector<'_>,
-    scan: &Scanned<'_>,
+    scan: &Scanned,
     toks: &[Tok<'_>],
     refs: &[RefTok],
     mentions: &mut [Mention],
@@ -1145,7 +1141,7 @@ fn mark_exclusions(
             _ => None,
         })
         .collect();
-    for hit in scan.within("exclusions", first.start, last.end) {
+    for hit in scan.within(Group::Exclusions, first.start, last.end) {
         let pos = first.start + hit.start;
         let kind = match det.matcher.kind(hit.category) {
             "deceased" => Exclusion::Deceased,

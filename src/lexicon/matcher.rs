@@ -67,7 +67,7 @@ impl TextHits {
 pub struct Matcher {
     /// Group names in id order, for `scan`.
     group_names: Vec<String>,
-    /// Group name -> id (looked up for every sentence).
+    /// Group name -> id.
     group_ids: FxHashMap<String, usize>,
     /// Every phrase of the scanned groups in one automaton (overlapping
     /// matches, so each group still gets its own leftmost-longest choice).
