@@ -480,7 +480,7 @@ fn read_inputs<T: Send>(
         })
         .collect();
     if stdin {
-        per_file.push(read_stdin(cfg, &take));
+        per_file.push(read_stdin(cfg, progress, &take));
     }
     let files = per_file.len();
     let mut parts = Vec::new();
@@ -496,8 +496,7 @@ fn read_inputs<T: Send>(
     }
 }
 
-/// A big CSV/TSV/JSONL export read in record-aligned pieces, in parallel,
-/// results put back in file order.
+/// A big CSV/TSV/JSONL export read in record-aligned pieces on every core.
 fn read_in_chunks<T: Send>(
     input: &Input,
     cfg: &Config,
@@ -505,36 +504,59 @@ fn read_in_chunks<T: Send>(
     share: u64,
     take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
 ) -> (Vec<T>, Vec<Diagnostic>) {
-    // Pieces large enough that per-piece work is small, small enough that
-    // a few in flight stay well inside memory (8 MiB unless told).
-    let (header, chunks) = match chunk::plan_chunks(&input.path, input.format, cfg.chunk_bytes) {
-        Ok(plan) => plan,
-        Err(e) => {
-            let d = Diagnostic::error(&input.path, 0, format!("cannot read: {e}"));
-            return (vec![take(FileResult::default()).0], vec![d]);
-        }
+    let (parts, mut diagnostics, failure) = match std::fs::File::open(&*input.path) {
+        Ok(file) => read_pieces(&input.path, input.format, file, cfg, progress, share, take),
+        Err(e) => (vec![take(FileResult::default()).0], Vec::new(), Some(e)),
     };
-    let header_lines = u32::try_from(memchr::memchr_iter(b'\n', &header).count()).unwrap_or(0);
-    let pieces: Vec<(T, Vec<Diagnostic>)> = chunks
-        .par_iter()
+    if let Some(e) = failure {
+        diagnostics.push(Diagnostic::error(
+            &input.path,
+            0,
+            format!("cannot read: {e}"),
+        ));
+    }
+    (parts, diagnostics)
+}
+
+/// An export streamed from `reader` in record-aligned pieces (8 MiB unless
+/// told): whichever core is free cuts the next piece off the stream and
+/// reads it, so cutting is never a step of its own and only a piece per
+/// core is in memory. Results come back in stream order, with the error
+/// that ended the stream early, if one did.
+fn read_pieces<T: Send, R: std::io::Read + Send>(
+    path: &Arc<str>,
+    format: read::Format,
+    reader: R,
+    cfg: &Config,
+    progress: &Progress,
+    share: u64,
+    take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
+) -> (Vec<T>, Vec<Diagnostic>, Option<std::io::Error>) {
+    let mut pieces = chunk::Pieces::new(reader, format, cfg.chunk_bytes);
+    let failure: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+    let stream = std::iter::from_fn(|| match pieces.next_piece() {
+        Ok(Some(piece)) => {
+            let header_lines = memchr::memchr_iter(b'\n', pieces.header()).count();
+            Some((piece, u32::try_from(header_lines).unwrap_or(0)))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            if let Ok(mut f) = failure.lock() {
+                *f = Some(e);
+            }
+            None
+        }
+    });
+    let mut done: Vec<(usize, T, Vec<Diagnostic>)> = stream
         .enumerate()
-        .map(|(i, piece)| {
-            let bytes = match chunk::read_chunk(&input.path, &header, *piece) {
-                Ok(b) => b,
-                Err(e) => {
-                    let d = Diagnostic::error(
-                        &input.path,
-                        piece.first_line,
-                        format!("cannot read: {e}"),
-                    );
-                    return (take(FileResult::default()).0, vec![d]);
-                }
-            };
-            let out = read_piece(
-                &input.path,
-                input.format,
+        .par_bridge()
+        .map(|(i, (piece, header_lines))| {
+            let len = piece.bytes.len() as u64;
+            let (part, diags) = read_piece(
+                path,
+                format,
                 cfg,
-                bytes,
+                piece.bytes,
                 header_lines,
                 piece.first_line,
                 i == 0,
@@ -542,17 +564,21 @@ fn read_in_chunks<T: Send>(
             );
             progress
                 .bytes_done
-                .fetch_add(piece.len as u64 * share / 100, Ordering::Relaxed);
-            out
+                .fetch_add(len * share / 100, Ordering::Relaxed);
+            (i, part, diags)
         })
         .collect();
-    let mut parts = Vec::new();
+    done.sort_unstable_by_key(|(i, _, _)| *i);
+    let mut parts = Vec::with_capacity(done.len().max(1));
     let mut diagnostics = Vec::new();
-    for (p, d) in pieces {
+    for (_, p, d) in done {
         parts.push(p);
         diagnostics.extend(d);
     }
-    (parts, diagnostics)
+    if parts.is_empty() {
+        parts.push(take(FileResult::default()).0);
+    }
+    (parts, diagnostics, failure.into_inner().ok().flatten())
 }
 
 /// One record-aligned piece of an export (the header in front) read, its
@@ -598,6 +624,7 @@ fn read_piece<T>(
 /// while the next is read, so memory holds a few pieces, never the stream.
 fn read_stdin<T: Send>(
     cfg: &Config,
+    progress: &Progress,
     take: &(dyn Fn(FileResult) -> (T, Vec<Diagnostic>) + Sync),
 ) -> (Vec<T>, Vec<Diagnostic>) {
     let path: Arc<str> = Arc::from("-");
@@ -618,48 +645,10 @@ fn read_stdin<T: Send>(
         return (vec![part], diags);
     }
     let stream = std::io::Cursor::new(start).chain(std::io::stdin());
-    let mut pieces = chunk::Pieces::new(stream, format, cfg.chunk_bytes);
-    let mut parts = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut next = pieces.next_piece();
-    let mut header_lines = 0;
-    let mut i = 0;
-    loop {
-        let piece = match next {
-            Ok(Some(piece)) => piece,
-            Ok(None) => break,
-            Err(e) => {
-                diagnostics.push(failed(e));
-                break;
-            }
-        };
-        if i == 0 {
-            header_lines =
-                u32::try_from(memchr::memchr_iter(b'\n', pieces.header()).count()).unwrap_or(0);
-        }
-        let first_line = piece.first_line;
-        let ((part, diags), following) = rayon::join(
-            || {
-                read_piece(
-                    &path,
-                    format,
-                    cfg,
-                    piece.bytes,
-                    header_lines,
-                    first_line,
-                    i == 0,
-                    take,
-                )
-            },
-            || pieces.next_piece(),
-        );
-        parts.push(part);
-        diagnostics.extend(diags);
-        next = following;
-        i += 1;
-    }
-    if parts.is_empty() {
-        parts.push(take(FileResult::default()).0);
+    let (parts, mut diagnostics, failure) =
+        read_pieces(&path, format, stream, cfg, progress, 0, take);
+    if let Some(e) = failure {
+        diagnostics.push(failed(e));
     }
     (parts, diagnostics)
 }
