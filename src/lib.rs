@@ -221,26 +221,40 @@ fn stream_in_pool(
     let mut changes = compare.map(|_| (ChangeCounts::default(), ChangeCounts::default()));
     let mut clients = 0;
     let mut runs = Vec::with_capacity(parts.len());
-    // While one partition is analysed, the next is read: the reading is
-    // the one step that would otherwise leave a core idle.
+    // Three steps at once: partition i analysed, partition i + 1 read, and
+    // partition i - 1's tables built, rendered and written. Reading and
+    // writing are serial, and building starts with a serial grouping: side
+    // by side with the analysis, no core waits on them.
     let mut next = Some(parts.read(0));
-    for i in 0..parts.len() {
-        let raw = next
-            .take()
-            .unwrap_or_else(|| parts.read(i))
-            .map_err(temp_err)?;
-        let run = parts.dir().join(format!("run-{i:04}.bin"));
-        let (done, following) = rayon::join(
+    let mut analysed: Option<(usize, Vec<NoteRecord>)> = None;
+    for i in 0..=parts.len() {
+        let raw = match next.take() {
+            Some(r) => Some(r.map_err(temp_err)?),
+            None => None,
+        };
+        let ((records, following), finished) = rayon::join(
             || {
-                let previous = compare
-                    .map(|_| spill::read_rows(parts.dir(), i))
-                    .transpose()?;
-                partition_run(raw, previous, &detector, progress, o, &run)
+                rayon::join(
+                    || raw.map(|r| analyse_notes(r, &detector, progress)),
+                    || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
+                )
             },
-            || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
+            || {
+                analysed.take().map(|(j, records)| {
+                    let run = parts.dir().join(format!("run-{j:04}.bin"));
+                    let previous = compare
+                        .map(|_| spill::read_rows(parts.dir(), j))
+                        .transpose()?;
+                    partition_run(records, previous, o, &run).map(|part| (j, part, run))
+                })
+            },
         );
         next = following;
-        let part = done.map_err(temp_err)?;
+        analysed = records.map(|r| (i, r));
+        let Some(finished) = finished else {
+            continue;
+        };
+        let (j, part, run) = finished.map_err(temp_err)?;
         counts.add_counts(&part.counts);
         if let Some((c, f)) = &mut changes {
             c.add(part.changes.0);
@@ -249,7 +263,7 @@ fn stream_in_pool(
         clients += part.clients;
         runs.push(run);
         if text_total > 0 {
-            let share = u128::from(left) * u128::from(parts.text_bytes(i)) / u128::from(text_total);
+            let share = u128::from(left) * u128::from(parts.text_bytes(j)) / u128::from(text_total);
             progress
                 .bytes_done
                 .fetch_add(u64::try_from(share).unwrap_or(0), Ordering::Relaxed);
@@ -292,18 +306,16 @@ fn analyse_notes(
     records
 }
 
-/// One partition's notes analysed, its clients' tables built and rendered
+/// One partition's analysed notes: its clients' tables built and rendered
 /// (with their changes when the previous run's rows of the partition are
 /// given), and written as a run sorted by client key.
 fn partition_run(
-    raw: Vec<read::RawNote>,
+    records: Vec<NoteRecord>,
     previous: Option<Vec<(write::previous::PrevTable, write::previous::Record)>>,
-    detector: &Detector<'_>,
-    progress: &Progress,
     o: RenderOptions,
     run: &std::path::Path,
 ) -> std::io::Result<PartTotals> {
-    let by_client = aggregate::tables_by_client(analyse_notes(raw, detector, progress));
+    let by_client = aggregate::tables_by_client(records);
     let mut part = PartTotals {
         clients: by_client.len(),
         ..PartTotals::default()
