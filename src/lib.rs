@@ -410,23 +410,13 @@ fn plan_inputs(cfg: &Config, progress: &Progress) -> Plan {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let (mut inputs, diagnostics) = expand_paths(&others);
-    if let Some(out) = cfg
-        .exclude
-        .as_ref()
-        .and_then(|o| std::fs::canonicalize(o).ok())
-    {
-        inputs.retain(|i| std::fs::canonicalize(&*i.path).map_or(true, |p| !p.starts_with(&out)));
-    }
+    let (mut inputs, diagnostics) = expand_paths(&others, cfg.exclude.as_deref());
     if let Some(format) = cfg.input_format {
         for i in &mut inputs {
             i.format = format;
         }
     }
-    let sizes: Vec<u64> = inputs
-        .iter()
-        .map(|i| std::fs::metadata(&*i.path).map_or(0, |m| m.len()))
-        .collect();
+    let sizes: Vec<u64> = inputs.iter().map(|i| i.size).collect();
     progress
         .files_total
         .store(inputs.len() as u64, Ordering::Relaxed);

@@ -715,3 +715,26 @@ fn a_killed_run_s_temporary_folder_is_removed_by_the_next_scan() {
     }
     assert!(out.join("candidates.csv").is_file());
 }
+
+/// The nightly job often writes its tables into the folder it scans: the
+/// tables of the night before (and a link to them) are never read as notes.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_inside_the_scanned_folder_is_not_read() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let notes = tmp.path().join("notes");
+    std::fs::create_dir_all(&notes).expect("notes folder");
+    std::fs::write(notes.join("kwame-asante.md"), CLIENT_FILE).expect("client file");
+    let first = run(tmp.path(), &["scan", "notes", "--out", "notes/out"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let tables = std::fs::read(notes.join("out/candidates.csv")).expect("candidates");
+    std::os::unix::fs::symlink("out/candidates.csv", notes.join("latest.csv")).expect("link");
+    let second = run(tmp.path(), &["scan", "notes", "--out", "notes/out", "--summary"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(std::fs::read(notes.join("out/candidates.csv")).expect("again"), tables);
+    assert!(
+        text(&second.stderr).contains("from 1 file,"),
+        "only the client file is read: {}",
+        text(&second.stderr)
+    );
+}
