@@ -225,7 +225,7 @@ fn stream_in_pool(
     // partition i - 1's tables built, rendered and written. Reading and
     // writing are serial, and building starts with a serial grouping: side
     // by side with the analysis, no core waits on them.
-    let mut next = Some(parts.read(0));
+    let mut next = Some(parts.take(0));
     let mut analysed: Option<(usize, Vec<NoteRecord>)> = None;
     for i in 0..=parts.len() {
         let raw = match next.take() {
@@ -236,7 +236,7 @@ fn stream_in_pool(
             || {
                 rayon::join(
                     || raw.map(|r| analyse_notes(r, &detector, progress)),
-                    || (i + 1 < parts.len()).then(|| parts.read(i + 1)),
+                    || (i + 1 < parts.len()).then(|| parts.take(i + 1)),
                 )
             },
             || {

@@ -227,6 +227,14 @@ impl Partitions {
         Ok(notes)
     }
 
+    /// Partition `i`'s notes, its file removed once read: the folder
+    /// shrinks as the scan goes and its removal at the end is quick.
+    pub fn take(&self, i: usize) -> io::Result<Vec<RawNote>> {
+        let notes = self.read(i)?;
+        std::fs::remove_file(part_path(self.dir.path(), i))?;
+        Ok(notes)
+    }
+
     /// The folder, for more files of the same scan (removed with it).
     pub fn dir(&self) -> &Path {
         self.dir.path()
@@ -457,6 +465,10 @@ mod tests {
             .map(|n| n.line)
             .collect();
         assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+        // Taken, a partition gives the same notes and its file is gone.
+        let expected = parts.read(3).unwrap().len();
+        assert_eq!(parts.take(3).unwrap().len(), expected);
+        assert!(parts.read(3).is_err());
     }
 
     #[test]

@@ -729,9 +729,15 @@ fn an_output_folder_inside_the_scanned_folder_is_not_read() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let tables = std::fs::read(notes.join("out/candidates.csv")).expect("candidates");
     std::os::unix::fs::symlink("out/candidates.csv", notes.join("latest.csv")).expect("link");
-    let second = run(tmp.path(), &["scan", "notes", "--out", "notes/out", "--summary"]);
+    let second = run(
+        tmp.path(),
+        &["scan", "notes", "--out", "notes/out", "--summary"],
+    );
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
-    assert_eq!(std::fs::read(notes.join("out/candidates.csv")).expect("again"), tables);
+    assert_eq!(
+        std::fs::read(notes.join("out/candidates.csv")).expect("again"),
+        tables
+    );
     assert!(
         text(&second.stderr).contains("from 1 file,"),
         "only the client file is read: {}",
