@@ -108,8 +108,17 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
-        let mut names = find_names(det, &toks, &client_words, &known);
         let mut rels = find_relationships(det, scan, note, s, &toks);
+        // Tokens right after a relationship word ("her brother ___", "my
+        // neighbor, ___"): where a person's name stands.
+        let named_slots: Vec<usize> = rels
+            .iter()
+            .flat_map(|r| {
+                let comma = toks.get(r.last + 1).is_some_and(|t| t.text == ",");
+                [r.last + 1, if comma { r.last + 2 } else { r.last + 1 }]
+            })
+            .collect();
+        let mut names = find_names(det, &toks, &client_words, &known, &named_slots);
         // A relationship word inside a given name loses ("Bishop"); an
         // unsure capitalised word that is a relationship is one ("Rotary").
         rels.retain(|r| {
@@ -620,6 +629,7 @@ fn find_names(
     toks: &[Tok<'_>],
     client: &[String],
     known: &Known,
+    named_slots: &[usize],
 ) -> Vec<NameSpan> {
     let w = det.words;
     let mut spans = Vec::new();
@@ -647,7 +657,10 @@ fn find_names(
                 if client.first().is_some_and(|c| c == lower) {
                     Some(NameClass::Client)
                 } else {
-                    known.contains(lower).then_some(NameClass::Given)
+                    // A name that is also a common word ("Will", "June")
+                    // is that word when written in lowercase.
+                    (known.contains(lower) && !w.not_names.contains(stem))
+                        .then_some(NameClass::Given)
                 }
             })
             .flatten();
@@ -663,8 +676,16 @@ fn find_names(
             i += 1;
             continue;
         }
+        // Where a name stands, a listed word followed by a capitalised word
+        // starts the name: "her brother Will Turner", "my aunt June Carter".
+        let in_slot = named_slots.contains(&i);
+        let slot_name = in_slot
+            && toks.get(i + 1).is_some_and(|n| {
+                let next = strip_possessive(n.text).0;
+                is_cap(next) && !w.not_names.contains(next)
+            });
         if !is_cap(toks[i].text)
-            || (!is_title && w.not_names.contains(strip_possessive(toks[i].text).0))
+            || (!is_title && !slot_name && w.not_names.contains(strip_possessive(toks[i].text).0))
         {
             i += 1;
             continue;
@@ -755,10 +776,16 @@ fn find_names(
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
-        // "Lincoln Elementary", "Harrow Lane Brewing": a business or place.
-        // One word is the first word, looked up already.
+        // "Lincoln Elementary", "Harrow Lane Brewing": a business or place;
+        // but where a name stands, a given name and one such word is a
+        // person ("her neighbor Grace Park", "his partner Lois Lane").
+        // (One word is the first word, looked up already.)
+        let surname_like = in_slot
+            && !title
+            && words.len() == 2
+            && (w.given.contains(words[0]) || known.contains(&words[0].to_lowercase()));
         if (words.len() > 1 && w.not_names.contains(&text))
-            || words.iter().any(|x| w.institutions.contains(x))
+            || (!surname_like && words.iter().any(|x| w.institutions.contains(x)))
         {
             i = j.max(i + 1);
             continue;
