@@ -17,6 +17,9 @@ pub struct RefTok {
     pub carried: bool,
     /// A possessive inside a clause (`her mom's house`): never its subject.
     pub modifier: bool,
+    /// A relative of someone named before it (`Rose lost her husband`):
+    /// an object, never the subject a later clause leaves unsaid.
+    pub owned: bool,
 }
 
 /// Referents and clause breaks of every sentence of a note.
@@ -55,10 +58,12 @@ impl Refs {
             .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
             .or_else(|| {
                 // A public figure after a verb is its object ("quoted Warren
-                // Buffett ..., and thanked us"), never the one acting.
-                toks.iter()
-                    .rev()
-                    .find(|t| t.pos < pos && !t.modifier && t.referent != Referent::Outsider)
+                // Buffett ..., and thanked us"), never the one acting; nor
+                // is someone's relative ("Rose lost her husband in May and
+                // is overwhelmed": Rose is).
+                toks.iter().rev().find(|t| {
+                    t.pos < pos && !t.modifier && !t.owned && t.referent != Referent::Outsider
+                })
             })
             .copied()
     }

@@ -227,6 +227,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                 referent,
                 carried: false,
                 modifier,
+                owned: false,
             });
         }
         for r in rels.iter().filter(|r| r.bound_to.is_none()) {
@@ -269,6 +270,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                 referent: Referent::Person(idx),
                 carried: false,
                 modifier: (possessive && r.first > 1) || after_preposition(det, &toks, r.first),
+                owned: r.personal_det && r.owner.is_some(),
             });
         }
         // "Asked Cosima if anyone comes to mind": shorthand drops the "I".
@@ -282,6 +284,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                 referent: Referent::Advisor,
                 carried: false,
                 modifier: false,
+                owned: false,
             });
         }
         // Pronouns: resolved against this sentence, then the previous one.
@@ -320,6 +323,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                         referent,
                         carried: false,
                         modifier: false,
+                        owned: false,
                     });
                     continue;
                 }
@@ -377,6 +381,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                     referent,
                     carried,
                     modifier: false,
+                    owned: false,
                 });
             }
         }
