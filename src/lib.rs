@@ -36,6 +36,7 @@ use rayon::prelude::*;
 
 use aggregate::{Evidence, NoteRecord};
 use config::{Config, Fatal};
+use detect::people::Acquaintances;
 use detect::Detector;
 use diag::Diagnostic;
 use model::{TableCounts, Tables};
@@ -128,10 +129,11 @@ fn in_pool<T: Send>(cfg: &Config, job: impl FnOnce() -> T + Send) -> Result<T, F
 fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
-    let read = read_inputs(cfg, plan, progress, 100, &|notes| {
-        analyse_notes(notes, &detector, progress)
-    });
-    let records: Vec<NoteRecord> = read.parts.into_iter().flatten().collect();
+    // A client's notes may come from several files or pieces: all are read
+    // before any is analysed, so each is read knowing the ones before it.
+    let read = read_inputs(cfg, plan, progress, 100, &|notes| notes);
+    let raws: Vec<read::RawNote> = read.parts.into_iter().flatten().collect();
+    let records = analyse_notes(raws, &detector, progress);
     let notes = records.len();
     let clients = records
         .iter()
@@ -290,15 +292,27 @@ fn stream_in_pool(
     })
 }
 
-/// Notes through the note stages on every core, counted as they go.
+/// Notes through the note stages, client by client on every core (each
+/// client's notes in order, see `analyse_client`), counted as they go.
+/// Every note of a client must be among `notes`.
 fn analyse_notes(
     notes: Vec<read::RawNote>,
     detector: &Detector<'_>,
     progress: &Progress,
 ) -> Vec<NoteRecord> {
-    let records: Vec<NoteRecord> = notes
+    let mut by_client: std::collections::BTreeMap<String, Vec<read::RawNote>> =
+        std::collections::BTreeMap::new();
+    for n in notes {
+        by_client
+            .entry(aggregate::client_key(&n.client))
+            .or_default()
+            .push(n);
+    }
+    let records: Vec<NoteRecord> = by_client
+        .into_values()
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|raw| analyse_note(raw, detector))
+        .flat_map_iter(|raws| analyse_client(raws, detector))
         .collect();
     progress
         .notes_done
@@ -671,8 +685,33 @@ fn read_input(input: &Input, cfg: &Config) -> FileResult {
 
 /// One note through notes -> detect -> rules, kept as a compact record.
 pub fn analyse_note(raw: read::RawNote, detector: &Detector<'_>) -> NoteRecord {
+    analyse_note_after(raw, detector, &mut Acquaintances::default())
+}
+
+/// Every note of one client, oldest first (undated first, then by date,
+/// source and line: the order of its tables), each read knowing the people
+/// the notes before it named.
+pub fn analyse_client(mut raws: Vec<read::RawNote>, detector: &Detector<'_>) -> Vec<NoteRecord> {
+    raws.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    let mut met = Acquaintances::default();
+    raws.into_iter()
+        .map(|raw| analyse_note_after(raw, detector, &mut met))
+        .collect()
+}
+
+/// `analyse_note` for a note whose client's earlier notes named `met`.
+fn analyse_note_after(
+    raw: read::RawNote,
+    detector: &Detector<'_>,
+    met: &mut Acquaintances,
+) -> NoteRecord {
     let note = notes::split_note(raw, detector.roster);
-    let findings = detector.detect(&note);
+    let findings = detector.detect_after(&note, met);
     let verdict = rules::flag_note(&findings);
     // Each sentence copied out of the note once, however many facts cite it.
     let mut texts: Vec<Option<Arc<str>>> = vec![None; note.sentences.len()];

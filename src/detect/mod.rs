@@ -271,8 +271,14 @@ impl<'a> Detector<'a> {
         }
     }
 
-    /// Detects every fact in a note.
+    /// Detects every fact in a note read on its own.
     pub fn detect(&self, note: &Note) -> Findings {
+        self.detect_after(note, &mut people::Acquaintances::default())
+    }
+
+    /// Detects every fact in a note of a client whose earlier notes named
+    /// the people in `met` (and adds this note's).
+    pub fn detect_after(&self, note: &Note, met: &mut people::Acquaintances) -> Findings {
         let mut findings = Findings::default();
         // One pass of the lexicons over the whole note; stages then take
         // the hits of each sentence.
@@ -281,7 +287,7 @@ impl<'a> Detector<'a> {
             groups: self.groups,
             hits,
         };
-        let refs = people::find_people(self, &scan, note, &mut findings);
+        let refs = people::find_people(self, &scan, note, met, &mut findings);
         attributes::attribute(self, &scan, note, &refs, &mut findings);
         objections::find_signals(self, &scan, note, &refs, &mut findings);
         findings

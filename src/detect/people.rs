@@ -64,8 +64,20 @@ struct Rel {
     someone: bool,
 }
 
-/// First names already met in a note (lowercase), with the byte lengths
-/// among them, so that most words are ruled out without a lookup.
+/// The people a client's notes have named so far, carried from one note
+/// to the next in date order: "Dawn called me directly" three months after
+/// "his sister-in-law, Dawn Fischer" is about her, as is shorthand's "kim
+/// wants to meet!!" after "her bff Kim Pham".
+#[derive(Debug, Default)]
+pub struct Acquaintances {
+    /// First names and aliases met (lowercase).
+    known: Known,
+    /// "Priscilla Owusu, who everyone calls Cilla": alias -> name key.
+    aliases: FxHashMap<String, String>,
+}
+
+/// First names already met (lowercase), with the byte lengths among them,
+/// so that most words are ruled out without a lookup.
 #[derive(Debug, Default)]
 struct Known {
     names: FxHashSet<String>,
@@ -89,7 +101,13 @@ impl Known {
 }
 
 /// Finds every mention in the note; returns the referents per sentence.
-pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Findings) -> Refs {
+pub fn find_people(
+    det: &Detector<'_>,
+    scan: &Scanned,
+    note: &Note,
+    met: &mut Acquaintances,
+    out: &mut Findings,
+) -> Refs {
     let mut refs = Refs::default();
     let client_words: Vec<String> = note
         .raw
@@ -100,15 +118,16 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
     let mut prev_subject: Option<Referent> = None;
     let mut prev_person: Option<usize> = None;
     let mut prev_addressee: Option<Referent> = None;
-    // First names of people already met in this note: "Gideon" after
-    // "Gideon Shore" is the same person even if no list knows the name.
-    let mut known = Known::default();
-    // "Priscilla Owusu, who everyone calls Cilla": alias -> name key.
-    let mut aliases: FxHashMap<String, String> = FxHashMap::default();
+    // First names of people already met in this note or an earlier one:
+    // "Gideon" after "Gideon Shore" is the same person even if no list
+    // knows the name.
+    let Acquaintances { known, aliases } = met;
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
         let mut rels = find_relationships(det, scan, note, s, &toks);
+        // Relationship words, before any gives way to a name ("Friend Tom").
+        let rel_spans: Vec<(usize, usize)> = rels.iter().map(|r| (r.first, r.last)).collect();
         // Tokens right after a relationship word ("her brother ___", "my
         // neighbor, ___"): where a person's name stands.
         let named_slots: Vec<usize> = rels
@@ -118,7 +137,7 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                 [r.last + 1, if comma { r.last + 2 } else { r.last + 1 }]
             })
             .collect();
-        let mut names = find_names(det, &toks, &client_words, &known, &named_slots);
+        let mut names = find_names(det, &toks, &client_words, known, &named_slots);
         // A relationship word inside a given name loses ("Bishop"); an
         // unsure capitalised word that is a relationship is one ("Rotary").
         rels.retain(|r| {
@@ -181,10 +200,19 @@ pub fn find_people(det: &Detector<'_>, scan: &Scanned, note: &Note, out: &mut Fi
                     if n.class == NameClass::Unsure && rel.is_none() {
                         continue;
                     }
-                    if let Some(first) = n.text.split_whitespace().find(|w| !w.ends_with('.')) {
+                    // An initial is no first name to know someone by; nor is
+                    // a listed word or a relationship word that a name took
+                    // in: in lowercase they stay words ("will", "friend").
+                    let word_like = rel_spans.iter().any(|&(a, b)| (a..=b).contains(&n.first));
+                    if let Some(first) = n
+                        .text
+                        .split_whitespace()
+                        .find(|w| !w.ends_with('.') && w.chars().count() > 1)
+                        .filter(|w| !word_like && !det.words.not_names.contains(w))
+                    {
                         known.insert(first.to_lowercase());
                     }
-                    let key = name_key(det, &n.text, &aliases);
+                    let key = name_key(det, &n.text, aliases);
                     if let Some(alias) = alias_after(&toks, n) {
                         known.insert(alias.to_lowercase());
                         aliases.insert(alias.to_lowercase(), key.clone());
@@ -739,9 +767,11 @@ fn find_names(
                 continue;
             }
             // "Anselm Roth": a surname that is also a listed word, right
-            // after a given name and ending the name.
+            // after a given name (never an initial: "Plan G. Client is")
+            // and ending the name.
             if words.len() == 1
                 && !title
+                && words[0].chars().count() > 1
                 && is_cap(stem)
                 && !w.institutions.contains(stem)
                 && (i > 0 || w.given.contains(words[0]))
@@ -1183,7 +1213,11 @@ fn mark_exclusions(
         };
         let phrase = det.matcher.canonical(hit.entry);
         let forward = phrase == "late" || phrase.starts_with("the late") || phrase.ends_with(" of");
-        let target = if forward {
+        let target = if phrase == "lost" {
+            // "lost her husband": the relative inside the words.
+            let end = first.start + hit.end;
+            persons.iter().find(|(p, _)| *p >= pos && *p < end)
+        } else if forward {
             // "her late husband, Ron": only the person right after it.
             let reach = first.start + hit.end + 24;
             persons.iter().find(|(p, _)| *p > pos && *p <= reach)
