@@ -434,6 +434,31 @@ pub fn find_people(
                 .iter()
                 .find(|r| !matches!(r.referent, Referent::Outsider))
                 .map(|r| r.referent);
+            // "Marcus mentioned that his sister Dawn inherited a farm",
+            // "becca texted: kim wants to meet!!": the client only reports;
+            // the one reported on is who the next sentence goes on about.
+            if let Some(client_at) = tokens
+                .iter()
+                .find(|r| r.referent == Referent::Client)
+                .filter(|_| prev_subject == Some(Referent::Client))
+                .map(|r| r.pos)
+            {
+                let text = &note.raw.text[client_at..sent.end];
+                let report = scan
+                    .within(Group::Clauses, client_at, sent.end)
+                    .iter()
+                    .filter(|h| det.matcher.kind(h.category) == "reporting")
+                    .map(|h| client_at + h.end)
+                    .chain(text.find(':').map(|c| client_at + c + 1))
+                    .min();
+                if let Some(report) = report {
+                    if let Some(reported) = tokens.iter().find(|r| {
+                        r.pos >= report && !r.modifier && matches!(r.referent, Referent::Person(_))
+                    }) {
+                        prev_subject = Some(reported.referent);
+                    }
+                }
+            }
             prev_addressee = tokens
                 .iter()
                 .skip_while(|r| r.referent == Referent::Advisor)
