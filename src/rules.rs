@@ -66,9 +66,22 @@ pub fn flag_note(findings: &Findings) -> NoteVerdict {
         matches!(s.kind, SignalKind::Objection | SignalKind::Tone)
             && taken_back.is_some_and(|t| t > s.start)
     };
+    // "not now, maybe after the summer": the "not now" of a deferral is no
+    // objection of its own.
+    let deferrals: Vec<(usize, usize)> = client
+        .iter()
+        .filter(|s| s.kind == SignalKind::Later)
+        .map(|s| (s.start, s.start + s.phrase.len()))
+        .collect();
+    let deferred = |s: &Signal| {
+        deferrals
+            .iter()
+            .any(|&(a, b)| a <= s.start && s.start + s.phrase.len() <= b)
+    };
     let mut objections: Vec<&Signal> = Vec::new();
     for s in &client {
-        let counts = matches!(s.kind, SignalKind::Objection | SignalKind::NoMoreAsks);
+        let counts =
+            matches!(s.kind, SignalKind::Objection | SignalKind::NoMoreAsks) && !deferred(s);
         let resolved = is_taken_back(s);
         // The same kind twice in one sentence is one objection, said once.
         let repeat = objections
