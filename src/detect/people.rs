@@ -320,17 +320,32 @@ pub fn find_people(
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
+            // A contraction of a third person is that person: "he'd",
+            // "she's", "they're". ("We'll think about it" in a note stays
+            // the client's words, as it reads.)
+            let word = match t.text.split(['\'', '’']).next() {
+                Some(p)
+                    if ["he", "she", "they", "who"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(p)) =>
+                {
+                    p
+                }
+                _ => t.text,
+            };
             // Only short words starting with one of the pronouns' first
             // letters can be one; the rest are not compared.
-            let maybe_pronoun = t.text.len() <= 5
-                && matches!(
-                    t.text.as_bytes()[0].to_ascii_lowercase(),
-                    b'i' | b'w' | b'y' | b'h' | b's' | b't'
-                );
+            let maybe_pronoun = word.len() <= 5
+                && word.as_bytes().first().is_some_and(|b| {
+                    matches!(
+                        b.to_ascii_lowercase(),
+                        b'i' | b'w' | b'y' | b'h' | b's' | b't'
+                    )
+                });
             let lower = if maybe_pronoun {
                 PRONOUNS
                     .iter()
-                    .find(|p| p.eq_ignore_ascii_case(t.text))
+                    .find(|p| p.eq_ignore_ascii_case(word))
                     .map_or("", |p| *p)
             } else {
                 ""
