@@ -36,12 +36,14 @@ pub fn attribute(det: &Detector<'_>, scan: &Scanned, note: &Note, refs: &Refs, o
                     other => other,
                 };
                 if let Some(Referent::Person(mention)) = subject {
-                    out.attributes.push(Attribute {
-                        kind,
-                        mention,
-                        sentence: s,
-                        phrase: text[hit.start..hit.end].to_string(),
-                    });
+                    for mention in listed_with(note, out, mention, pos) {
+                        out.attributes.push(Attribute {
+                            kind,
+                            mention,
+                            sentence: s,
+                            phrase: text[hit.start..hit.end].to_string(),
+                        });
+                    }
                 }
             }
         }
@@ -57,4 +59,33 @@ pub fn attribute(det: &Detector<'_>, scan: &Scanned, note: &Note, refs: &Refs, o
             }
         }
     }
+}
+
+/// `mention` and the people named in one list with it before `pos`
+/// ("Lucia and Marta are both starting college", "His partners Ana Ruiz,
+/// Raj Mehta and Lorna Fitch all work from home"): between two of them
+/// only commas, `and`, `&` and spaces.
+fn listed_with(note: &Note, out: &Findings, mention: usize, pos: usize) -> Vec<usize> {
+    let text = &note.raw.text;
+    let m = &out.mentions;
+    let joins = |a: usize, b: usize| {
+        let (first, second) = (&m[a], &m[b]);
+        first.sentence == second.sentence
+            && first.name.is_some()
+            && second.name.is_some()
+            && first.end <= second.start
+            && text[first.end..second.start]
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .all(|w| w.is_empty() || w.eq_ignore_ascii_case("and") || w == "&")
+    };
+    // Mentions of one sentence are in text order, one after another.
+    let mut first = mention;
+    while first > 0 && joins(first - 1, first) {
+        first -= 1;
+    }
+    let mut last = mention;
+    while last + 1 < m.len() && m[last + 1].end <= pos && joins(last, last + 1) {
+        last += 1;
+    }
+    (first..=last).collect()
 }
