@@ -1104,7 +1104,11 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
                     && (hops == 0
                         || toks[j - 1].text == ","
                         || matches!(toks[j - 1].text, "named" | "called")
-                        || (prepositional && hops <= 3 && names[ni].class == NameClass::Given))
+                        // ... but right after the preposition a name is
+                        // its object: "her classmate in Austin".
+                        || (prepositional
+                            && (2..=3).contains(&hops)
+                            && names[ni].class == NameClass::Given))
                 {
                     target = Some(ni);
                 }
