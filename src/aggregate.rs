@@ -83,28 +83,44 @@ pub fn shard_of(client: &str, n: u32) -> u32 {
     u32::try_from(hash % u64::from(n.max(1))).unwrap_or(0)
 }
 
-/// Builds both tables from every note record.
-pub fn build_tables(records: Vec<NoteRecord>) -> Tables {
+/// One client's key and note records, oldest first.
+pub type ClientRecords = (String, Vec<NoteRecord>);
+
+/// Builds both tables from every client's note records (`group_by_client`).
+pub fn build_tables(clients: Vec<ClientRecords>) -> Tables {
     let mut tables = Tables::default();
-    for (_, t) in tables_by_client(records) {
+    for (_, t) in tables_by_client(clients) {
         tables.candidates.extend(t.candidates);
         tables.flags.extend(t.flags);
     }
     tables
 }
 
-/// Each client's tables, sorted, in client-key order: concatenated, they
-/// are the sorted whole (the final order leads with the client key).
-pub fn tables_by_client(records: Vec<NoteRecord>) -> Vec<(String, Tables)> {
-    let mut by_client: BTreeMap<String, Vec<NoteRecord>> = BTreeMap::new();
-    for r in records {
-        by_client.entry(client_key(&r.client)).or_default().push(r);
+/// `items` (notes, note records) grouped by client key, in key order.
+pub fn group_by_client<T>(items: Vec<T>, client: impl Fn(&T) -> &str) -> Vec<(String, Vec<T>)> {
+    let mut by_client: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for item in items {
+        by_client
+            .entry(client_key(client(&item)))
+            .or_default()
+            .push(item);
     }
+    by_client.into_iter().collect()
+}
+
+/// A client's notes in the order they are read and their tables built:
+/// undated first, then by date, source and line.
+pub fn oldest_first<T>(notes: &mut [T], key: impl Fn(&T) -> (Option<Date>, &str, u32)) {
+    notes.sort_by(|a, b| key(a).cmp(&key(b)));
+}
+
+/// Each client's tables, sorted, in client-key order (`clients` as
+/// `group_by_client` gives them): concatenated, they are the sorted whole
+/// (the final order leads with the client key).
+pub fn tables_by_client(clients: Vec<ClientRecords>) -> Vec<(String, Tables)> {
     // Clients are independent: each one's tables are built on any core and
-    // come back in the BTreeMap's order.
-    by_client
-        .into_iter()
-        .collect::<Vec<_>>()
+    // come back in key order.
+    clients
         .into_par_iter()
         .map(|(key, notes)| {
             let mut t = client_tables(notes);
@@ -117,13 +133,8 @@ pub fn tables_by_client(records: Vec<NoteRecord>) -> Vec<(String, Tables)> {
 /// One client's candidate and flag rows (unsorted).
 fn client_tables(mut notes: Vec<NoteRecord>) -> Tables {
     let mut tables = Tables::default();
-    // Undated notes first, then by date, source and line.
-    notes.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
-            .then_with(|| a.path.cmp(&b.path))
-            .then(a.line.cmp(&b.line))
-    });
+    // Already in order when they come from `analyse_client`: one pass.
+    oldest_first(&mut notes, |n| (n.date, &n.path, n.line));
     let client = notes[0].client.clone();
     {
         let mut verdicts: Vec<&mut NoteVerdict> =

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use aggregate::{Evidence, NoteRecord};
+use aggregate::{ClientRecords, Evidence, NoteRecord};
 use config::{Config, Fatal};
 use detect::people::Acquaintances;
 use detect::Detector;
@@ -133,14 +133,10 @@ fn scan_in_pool(cfg: &Config, progress: &Progress) -> Result<Scan, Fatal> {
     // before any is analysed, so each is read knowing the ones before it.
     let read = read_inputs(cfg, plan, progress, 100, &|notes| notes);
     let raws: Vec<read::RawNote> = read.parts.into_iter().flatten().collect();
-    let records = analyse_notes(raws, &detector, progress);
-    let notes = records.len();
-    let clients = records
-        .iter()
-        .map(|r| aggregate::client_key(&r.client))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let mut tables = aggregate::build_tables(records);
+    let by_client = analyse_notes(raws, &detector, progress);
+    let notes = by_client.iter().map(|(_, r)| r.len()).sum();
+    let clients = by_client.len();
+    let mut tables = aggregate::build_tables(by_client);
     if cfg.redact {
         redact::redact(&mut tables);
     }
@@ -169,7 +165,7 @@ fn stream_in_pool(
 ) -> Result<Streamed, Fatal> {
     let detector = Detector::new(&cfg.matcher, &cfg.roster);
     let plan = plan_inputs(cfg, progress);
-    let total: u64 = plan.sizes.iter().sum();
+    let total: u64 = plan.inputs.iter().map(|i| i.size).sum();
     // Standard input has no size to go by: assume it may be large.
     let n = usize::try_from(total / cfg.partition_bytes as u64)
         .unwrap_or(usize::MAX)
@@ -228,7 +224,7 @@ fn stream_in_pool(
     // writing are serial, and building starts with a serial grouping: side
     // by side with the analysis, no core waits on them.
     let mut next = Some(parts.take(0));
-    let mut analysed: Option<(usize, Vec<NoteRecord>)> = None;
+    let mut analysed: Option<(usize, Vec<ClientRecords>)> = None;
     for i in 0..=parts.len() {
         let raw = match next.take() {
             Some(r) => Some(r.map_err(temp_err)?),
@@ -293,43 +289,33 @@ fn stream_in_pool(
 }
 
 /// Notes through the note stages, client by client on every core (each
-/// client's notes in order, see `analyse_client`), counted as they go.
-/// Every note of a client must be among `notes`.
+/// client's notes in order, see `analyse_client`), counted as they go; the
+/// records come back grouped by client key, in key order. Every note of a
+/// client must be among `notes`.
 fn analyse_notes(
     notes: Vec<read::RawNote>,
     detector: &Detector<'_>,
     progress: &Progress,
-) -> Vec<NoteRecord> {
-    let mut by_client: std::collections::BTreeMap<String, Vec<read::RawNote>> =
-        std::collections::BTreeMap::new();
-    for n in notes {
-        by_client
-            .entry(aggregate::client_key(&n.client))
-            .or_default()
-            .push(n);
-    }
-    let records: Vec<NoteRecord> = by_client
-        .into_values()
-        .collect::<Vec<_>>()
+) -> Vec<ClientRecords> {
+    let count = notes.len() as u64;
+    let by_client: Vec<ClientRecords> = aggregate::group_by_client(notes, |n| n.client.as_str())
         .into_par_iter()
-        .flat_map_iter(|raws| analyse_client(raws, detector))
+        .map(|(key, raws)| (key, analyse_client(raws, detector)))
         .collect();
-    progress
-        .notes_done
-        .fetch_add(records.len() as u64, Ordering::Relaxed);
-    records
+    progress.notes_done.fetch_add(count, Ordering::Relaxed);
+    by_client
 }
 
 /// One partition's analysed notes: its clients' tables built and rendered
 /// (with their changes when the previous run's rows of the partition are
 /// given), and written as a run sorted by client key.
 fn partition_run(
-    records: Vec<NoteRecord>,
+    clients: Vec<ClientRecords>,
     previous: Option<Vec<(write::previous::PrevTable, write::previous::Record)>>,
     o: RenderOptions,
     run: &std::path::Path,
 ) -> std::io::Result<PartTotals> {
-    let by_client = aggregate::tables_by_client(records);
+    let by_client = aggregate::tables_by_client(clients);
     let mut part = PartTotals {
         clients: by_client.len(),
         ..PartTotals::default()
@@ -408,10 +394,9 @@ fn with_previous(
     out
 }
 
-/// The inputs found, with their sizes, and the problems met finding them.
+/// The inputs found (with their sizes), and the problems met finding them.
 struct Plan {
     inputs: Vec<Input>,
-    sizes: Vec<u64>,
     diagnostics: Vec<Diagnostic>,
     stdin: bool,
 }
@@ -430,16 +415,14 @@ fn plan_inputs(cfg: &Config, progress: &Progress) -> Plan {
             i.format = format;
         }
     }
-    let sizes: Vec<u64> = inputs.iter().map(|i| i.size).collect();
     progress
         .files_total
         .store(inputs.len() as u64, Ordering::Relaxed);
     progress
         .bytes_total
-        .store(sizes.iter().sum(), Ordering::Relaxed);
+        .store(inputs.iter().map(|i| i.size).sum(), Ordering::Relaxed);
     Plan {
         inputs,
-        sizes,
         diagnostics,
         stdin,
     }
@@ -465,7 +448,6 @@ fn read_inputs<T: Send>(
 ) -> ReadAll<T> {
     let Plan {
         inputs,
-        sizes,
         mut diagnostics,
         stdin,
     } = plan;
@@ -480,9 +462,9 @@ fn read_inputs<T: Send>(
     };
     let mut per_file: Vec<(Vec<T>, Vec<Diagnostic>)> = inputs
         .par_iter()
-        .zip(sizes.par_iter())
-        .map(|(input, size)| {
-            let out = if chunk::is_chunkable(input.format) && *size > 2 * cfg.chunk_bytes as u64 {
+        .map(|input| {
+            let size = input.size;
+            let out = if chunk::is_chunkable(input.format) && size > 2 * cfg.chunk_bytes as u64 {
                 read_in_chunks(input, cfg, progress, share, &take)
             } else {
                 let (part, diags) = take(read_input(input, cfg));
@@ -551,10 +533,7 @@ fn read_pieces<T: Send, R: std::io::Read + Send>(
     let mut pieces = chunk::Pieces::new(reader, format, cfg.chunk_bytes);
     let failure: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
     let stream = std::iter::from_fn(|| match pieces.next_piece() {
-        Ok(Some(piece)) => {
-            let header_lines = memchr::memchr_iter(b'\n', pieces.header()).count();
-            Some((piece, u32::try_from(header_lines).unwrap_or(0)))
-        }
+        Ok(Some(piece)) => Some((piece, pieces.header_lines())),
         Ok(None) => None,
         Err(e) => {
             if let Ok(mut f) = failure.lock() {
@@ -683,35 +662,26 @@ fn read_input(input: &Input, cfg: &Config) -> FileResult {
     }
 }
 
-/// One note through notes -> detect -> rules, kept as a compact record.
-pub fn analyse_note(raw: read::RawNote, detector: &Detector<'_>) -> NoteRecord {
-    analyse_note_after(raw, detector, &mut Acquaintances::default())
-}
-
 /// Every note of one client, oldest first (undated first, then by date,
 /// source and line: the order of its tables), each read knowing the people
 /// the notes before it named.
 pub fn analyse_client(mut raws: Vec<read::RawNote>, detector: &Detector<'_>) -> Vec<NoteRecord> {
-    raws.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
-            .then_with(|| a.path.cmp(&b.path))
-            .then(a.line.cmp(&b.line))
-    });
+    aggregate::oldest_first(&mut raws, |n| (n.date, &n.path, n.line));
     let mut met = Acquaintances::default();
     raws.into_iter()
-        .map(|raw| analyse_note_after(raw, detector, &mut met))
+        .map(|raw| analyse_note(raw, detector, &mut met))
         .collect()
 }
 
-/// `analyse_note` for a note whose client's earlier notes named `met`.
-fn analyse_note_after(
+/// One note through notes -> detect -> rules, kept as a compact record; the
+/// client's earlier notes named the people in `met`.
+fn analyse_note(
     raw: read::RawNote,
     detector: &Detector<'_>,
     met: &mut Acquaintances,
 ) -> NoteRecord {
     let note = notes::split_note(raw, detector.roster);
-    let findings = detector.detect_after(&note, met);
+    let findings = detector.detect(&note, met);
     let verdict = rules::flag_note(&findings);
     // Each sentence copied out of the note once, however many facts cite it.
     let mut texts: Vec<Option<Arc<str>>> = vec![None; note.sentences.len()];

@@ -28,12 +28,12 @@ fuzz_target!(|data: &[u8]| {
     let path: Arc<str> = Arc::from("fuzz/linda-park.md");
     let result = read_bytes(&path, Format::Text, data, &Columns::default());
     let detector = Detector::new(matcher(), roster());
-    let records: Vec<_> = result
-        .notes
-        .into_iter()
-        .map(|raw| circlescan::analyse_note(raw, &detector))
-        .collect();
-    let tables = circlescan::aggregate::build_tables(records);
+    let clients: Vec<_> =
+        circlescan::aggregate::group_by_client(result.notes, |n| n.client.as_str())
+            .into_iter()
+            .map(|(key, notes)| (key, circlescan::analyse_client(notes, &detector)))
+            .collect();
+    let tables = circlescan::aggregate::build_tables(clients);
     let options = RenderOptions {
         format: OutputFormat::Csv,
         formula_guard: true,

@@ -271,14 +271,9 @@ impl<'a> Detector<'a> {
         }
     }
 
-    /// Detects every fact in a note read on its own.
-    pub fn detect(&self, note: &Note) -> Findings {
-        self.detect_after(note, &mut people::Acquaintances::default())
-    }
-
     /// Detects every fact in a note of a client whose earlier notes named
     /// the people in `met` (and adds this note's).
-    pub fn detect_after(&self, note: &Note, met: &mut people::Acquaintances) -> Findings {
+    pub fn detect(&self, note: &Note, met: &mut people::Acquaintances) -> Findings {
         let mut findings = Findings::default();
         // One pass of the lexicons over the whole note; stages then take
         // the hits of each sentence.

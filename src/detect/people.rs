@@ -320,35 +320,32 @@ pub fn find_people(
         let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
-            // A contraction of a third person is that person: "he'd",
-            // "she's", "they're". ("We'll think about it" in a note stays
-            // the client's words, as it reads.)
-            let word = match t.text.split(['\'', '’']).next() {
-                Some(p)
-                    if ["he", "she", "they", "who"]
-                        .iter()
-                        .any(|w| w.eq_ignore_ascii_case(p)) =>
-                {
-                    p
-                }
-                _ => t.text,
-            };
             // Only short words starting with one of the pronouns' first
-            // letters can be one; the rest are not compared.
-            let maybe_pronoun = word.len() <= 5
+            // letters can be one; the rest are not compared. A contraction
+            // of a third person is that person ("he'd", "she's", "they're");
+            // "We'll think about it" in a note stays the client's words.
+            let (word, contracted) = match t.text.split_once(['\'', '’']) {
+                Some((stem, _)) => (stem, true),
+                None => (t.text, false),
+            };
+            let lower = if word.len() <= 5
                 && word.as_bytes().first().is_some_and(|b| {
                     matches!(
                         b.to_ascii_lowercase(),
                         b'i' | b'w' | b'y' | b'h' | b's' | b't'
                     )
-                });
-            let lower = if maybe_pronoun {
+                }) {
                 PRONOUNS
                     .iter()
                     .find(|p| p.eq_ignore_ascii_case(word))
                     .map_or("", |p| *p)
             } else {
                 ""
+            };
+            let lower = if contracted && !matches!(lower, "he" | "she" | "they" | "who") {
+                ""
+            } else {
+                lower
             };
             let mut carried = false;
             // Inside quotation marks in prose, "I" is whoever is quoted:
@@ -1257,10 +1254,11 @@ fn mark_exclusions(
         };
         let phrase = det.matcher.canonical(hit.entry);
         let forward = phrase == "late" || phrase.starts_with("the late") || phrase.ends_with(" of");
-        let target = if phrase == "lost" {
-            // "lost her husband": the relative inside the words.
-            let end = first.start + hit.end;
-            persons.iter().find(|(p, _)| *p >= pos && *p < end)
+        // "lost her husband": a person inside the words is the one meant.
+        let end = first.start + hit.end;
+        let inside = persons.iter().find(|(p, _)| *p >= pos && *p < end);
+        let target = if inside.is_some() {
+            inside
         } else if forward {
             // "her late husband, Ron": only the person right after it.
             let reach = first.start + hit.end + 24;

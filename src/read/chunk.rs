@@ -20,8 +20,9 @@ struct Cutter {
     csv: bool,
     in_header: bool,
     in_quotes: bool,
-    /// The header record's bytes, once read (CSV/TSV).
+    /// The header record's bytes, once read (CSV/TSV), and its lines.
     header: Vec<u8>,
+    header_lines: u32,
     /// 1-based line of the next byte.
     line: u32,
 }
@@ -44,6 +45,7 @@ impl Cutter {
             in_header: csv,
             in_quotes: false,
             header: Vec::new(),
+            header_lines: 0,
             line: 1,
         }
     }
@@ -69,6 +71,7 @@ impl Cutter {
             if self.in_header {
                 self.in_header = false;
                 self.header.extend_from_slice(&bytes[header_from..=i]);
+                self.header_lines = self.line - 1;
                 header_from = i + 1;
                 cut(Cut::Header(i + 1, self.line));
             } else {
@@ -135,6 +138,12 @@ impl<R: Read> Pieces<R> {
     /// The header record's bytes (empty for JSON Lines, or until read).
     pub fn header(&self) -> &[u8] {
         &self.cutter.header
+    }
+
+    /// How many lines the header record spans (0 for JSON Lines, or until
+    /// read): every piece starts with them.
+    pub fn header_lines(&self) -> u32 {
+        self.cutter.header_lines
     }
 
     /// The next piece, or `None` at the end of the stream.

@@ -48,7 +48,8 @@ pub fn expand_paths(paths: &[PathBuf], exclude: Option<&Path>) -> (Vec<Input>, V
             )),
             Ok(meta) if meta.is_dir() => {
                 let mut walk = Walk::default();
-                walk.dir(path, &mut found, &mut diags);
+                let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                walk.dir(path, real, &mut found, &mut diags);
             }
             Ok(meta) => {
                 // A file named explicitly is read even without a known extension.
@@ -139,8 +140,14 @@ struct Walk {
 }
 
 impl Walk {
-    fn dir(&mut self, dir: &Path, found: &mut Vec<Found>, diags: &mut Vec<Diagnostic>) {
-        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    /// Walks folder `dir`, whose real path (links followed) is `real`.
+    fn dir(
+        &mut self,
+        dir: &Path,
+        real: PathBuf,
+        found: &mut Vec<Found>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         if self.ancestors.contains(&real) {
             diags.push(Diagnostic::warning(
                 &dir.display().to_string(),
@@ -216,7 +223,7 @@ impl Walk {
                 0,
                 format!("cannot read: {}", unreachable_reason(&path, &e)),
             )),
-            Ok(meta) if meta.is_dir() => self.dir(&path, found, diags),
+            Ok(meta) if meta.is_dir() => self.dir(&path, real, found, diags),
             Ok(meta) => {
                 let Some(format) = format else { return };
                 if meta.is_file() {
