@@ -76,17 +76,33 @@ pub struct Acquaintances {
     aliases: FxHashMap<String, String>,
 }
 
-/// First names already met (lowercase), with the byte lengths among them,
-/// so that most words are ruled out without a lookup.
-#[derive(Debug, Default)]
+/// First names already met (lowercase), with the byte length and first
+/// letter of each, so that most words are ruled out without a lookup.
+#[derive(Debug)]
 struct Known {
     names: FxHashSet<String>,
-    lens: u64,
+    /// Per byte length (63 = longer), a bit per first byte (its low 6 bits).
+    shapes: [u64; 64],
+}
+
+impl Default for Known {
+    fn default() -> Self {
+        Known {
+            names: FxHashSet::default(),
+            shapes: [0; 64],
+        }
+    }
+}
+
+fn shape(word: &str) -> (usize, u64) {
+    let first = word.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    (word.len().min(63), 1 << (first & 63))
 }
 
 impl Known {
     fn insert(&mut self, name: String) {
-        self.lens |= 1 << name.len().min(63);
+        let (len, bit) = shape(&name);
+        self.shapes[len] |= bit;
         self.names.insert(name);
     }
 
@@ -94,9 +110,11 @@ impl Known {
         self.names.contains(lower)
     }
 
-    /// False when no known name has this many bytes.
-    fn may_have_len(&self, len: usize) -> bool {
-        self.lens & (1 << len.min(63)) != 0
+    /// False when no known name has this ASCII word's length and first
+    /// letter.
+    fn may_have(&self, word: &str) -> bool {
+        let (len, bit) = shape(word);
+        self.shapes[len] & bit != 0
     }
 }
 
@@ -324,17 +342,19 @@ pub fn find_people(
             // letters can be one; the rest are not compared. A contraction
             // of a third person is that person ("he'd", "she's", "they're");
             // "We'll think about it" in a note stays the client's words.
+            if !t.text.as_bytes().first().is_some_and(|b| {
+                matches!(
+                    b.to_ascii_lowercase(),
+                    b'i' | b'w' | b'y' | b'h' | b's' | b't'
+                )
+            }) {
+                continue;
+            }
             let (word, contracted) = match t.text.split_once(['\'', '’']) {
                 Some((stem, _)) => (stem, true),
                 None => (t.text, false),
             };
-            let lower = if word.len() <= 5
-                && word.as_bytes().first().is_some_and(|b| {
-                    matches!(
-                        b.to_ascii_lowercase(),
-                        b'i' | b'w' | b'y' | b'h' | b's' | b't'
-                    )
-                }) {
+            let lower = if word.len() <= 5 {
                 PRONOUNS
                     .iter()
                     .find(|p| p.eq_ignore_ascii_case(word))
@@ -712,12 +732,12 @@ fn find_names(
         // Shorthand writes names in lowercase once they are known:
         // "marisol buying the building", "jen says".
         let (stem, poss) = strip_possessive(toks[i].text);
-        // An ASCII word as long as no known name and not the client's is
-        // ruled out before it is lowercased (most words are).
+        // An ASCII word of no known name's length and first letter, nor the
+        // client's, is ruled out before it is lowercased (most words are).
         let shorthand = !is_cap(stem)
             && (!stem.is_ascii()
-                || known.may_have_len(stem.len())
-                || client.first().is_some_and(|c| c.len() == stem.len()))
+                || known.may_have(stem)
+                || client.first().is_some_and(|c| shape(c) == shape(stem)))
             && stem.chars().all(char::is_alphabetic)
             && stem.chars().count() >= 3;
         let class = shorthand
