@@ -163,7 +163,8 @@ const ABBREVIATIONS: [&str; 24] = [
 ];
 
 /// Splits a note into sentences with speakers and lines.
-pub fn split_note(raw: RawNote, roster: &Roster) -> Note {
+pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
+    raw.text = unmark(std::mem::take(&mut raw.text));
     let text = raw.text.as_str();
     let mut sentences = Vec::new();
     let mut line_no = raw.line;
@@ -200,6 +201,45 @@ pub fn split_note(raw: RawNote, roster: &Roster) -> Note {
         split_paragraph(text, start, text.len(), l, speaker, &mut sentences);
     }
     Note { raw, sentences }
+}
+
+/// Markdown emphasis (`**Emeka Oduya** (husband)`, `*not* happy`,
+/// `__Heads-up__`) is dropped, so that the words inside read as words next
+/// to their neighbours; a `*` that starts a bullet stays. Lines do not move.
+fn unmark(text: String) -> String {
+    if memchr::memchr2(b'*', b'_', text.as_bytes()).is_none() {
+        return text;
+    }
+    let bytes = text.as_bytes();
+    let mut kept = Vec::with_capacity(bytes.len());
+    // Only blanks so far on this line.
+    let mut line_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' => line_start = true,
+            b' ' | b'\t' | b'\r' => {}
+            b'*' => {
+                let bullet = line_start && matches!(bytes.get(i + 1), Some(b' ' | b'\t'));
+                line_start = false;
+                if !bullet {
+                    i += 1;
+                    continue;
+                }
+            }
+            b'_' if bytes.get(i + 1) == Some(&b'_') => {
+                line_start = false;
+                i += 2;
+                continue;
+            }
+            _ => line_start = false,
+        }
+        kept.push(b);
+        i += 1;
+    }
+    // Only whole ASCII bytes were dropped: still UTF-8.
+    String::from_utf8(kept).unwrap_or(text)
 }
 
 fn split_paragraph(
@@ -390,5 +430,17 @@ mod tests {
     fn next_steps_is_not_a_speaker() {
         let n = note("Next steps: send the forms.");
         assert_eq!(n.sentences[0].speaker, Speaker::Narration);
+    }
+
+    #[test]
+    fn emphasis_is_dropped_bullets_and_lines_kept() {
+        let text = "**Heads-up:** Ana was *not* happy.\n* - **Ilse** (sister)\n__Note__ snake_case";
+        assert_eq!(
+            unmark(text.to_string()),
+            "Heads-up: Ana was not happy.\n* - Ilse (sister)\nNote snake_case"
+        );
+        let n = note("Ana was *not* happy.\n\n* **Ilse** called.");
+        assert_eq!(texts(&n), ["Ana was not happy.", "* Ilse called."]);
+        assert_eq!(n.sentences[1].line, 12);
     }
 }

@@ -20,6 +20,9 @@ pub fn attribute(det: &Detector<'_>, scan: &Scanned, note: &Note, refs: &Refs, o
         ] {
             for hit in scan.within(group, sent.start, sent.end) {
                 let pos = sent.start + hit.start;
+                if asked_by_advisor(refs, s, text, sent.start, pos) {
+                    continue;
+                }
                 // Nobody asks for their own card: when the clause's subject
                 // is the advisor, the sentence's subject is meant.
                 // "asked rick for my # -> wants help": after an arrow, the
@@ -59,6 +62,37 @@ pub fn attribute(det: &Detector<'_>, scan: &Scanned, note: &Note, refs: &Refs, o
             }
         }
     }
+}
+
+/// "I asked Gwen whether her sister-in-law would be open to a call": what
+/// the advisor asks about is a question, not something anyone said. True
+/// when the advisor speaks before `pos` and a `whether` or `if` stands
+/// between, in the same clause, with no relative clause after it ("whether
+/// Paulette, who just sold her bakery, ..." states the sale).
+fn asked_by_advisor(refs: &Refs, s: usize, text: &str, start: usize, pos: usize) -> bool {
+    refs.tokens[s]
+        .iter()
+        .filter(|t| t.referent == Referent::Advisor && t.pos < pos)
+        .any(|t| {
+            let between = &text[t.pos - start..pos - start];
+            if between.contains([';', ':']) {
+                return false;
+            }
+            // A relative clause runs to its comma; the question goes on after.
+            let (mut question, mut relative) = (false, false);
+            for w in between.split_inclusive(|c: char| !c.is_alphanumeric()) {
+                let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                if word.eq_ignore_ascii_case("whether") || word.eq_ignore_ascii_case("if") {
+                    question = true;
+                } else if word.eq_ignore_ascii_case("who") || word.eq_ignore_ascii_case("whose") {
+                    relative = true;
+                }
+                if w.ends_with(',') {
+                    relative = false;
+                }
+            }
+            question && !relative
+        })
 }
 
 /// `mention` and the people named in one list with it before `pos`

@@ -238,6 +238,8 @@ pub struct Words<'a> {
     pub before_person: WordSet<'a>,
     /// `names/after_person`.
     pub after_person: WordSet<'a>,
+    /// `names/person_nouns`.
+    pub person_nouns: WordSet<'a>,
     /// `negation/negators`.
     pub negators: WordSet<'a>,
     /// `grammar/advisor_openers`.
@@ -260,6 +262,7 @@ impl<'a> Detector<'a> {
                 public_figures: matcher.word_set("names/public_figures"),
                 before_person: matcher.word_set("names/before_person"),
                 after_person: matcher.word_set("names/after_person"),
+                person_nouns: matcher.word_set("names/person_nouns"),
                 titles: matcher.word_set("names/titles"),
                 institutions: matcher.word_set("names/institutions"),
                 negators: matcher.word_set("negation/negators"),

@@ -140,6 +140,7 @@ pub fn find_people(
     // "Gideon" after "Gideon Shore" is the same person even if no list
     // knows the name.
     let Acquaintances { known, aliases } = met;
+    let second_person = written_to_advisor(det, note);
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
@@ -393,6 +394,7 @@ pub fn find_people(
                 ("i" | "we", Speaker::Client) => Some(Referent::Client),
                 ("you", Speaker::Client) => Some(Referent::Advisor),
                 ("i" | "we", _) => Some(Referent::Advisor),
+                ("you", _) if second_person => Some(Referent::Advisor),
                 ("you", _) => Some(Referent::Client),
                 ("who" | "whose", _) => antecedent(&tokens, &toks, ti),
                 ("he" | "she" | "they", _) => {
@@ -514,6 +516,32 @@ pub fn find_people(
         refs.quotes.push(quoted);
     }
     refs
+}
+
+/// "You met Gwen at her office. You asked about Bethany's loans.": notes
+/// written to the advisor in the second person, where "you" in prose is
+/// the advisor, not the client. Told by a sentence of prose that opens
+/// with "You" and an advisor's verb.
+fn written_to_advisor(det: &Detector<'_>, note: &Note) -> bool {
+    note.sentences
+        .iter()
+        .filter(|s| s.speaker == Speaker::Narration)
+        .any(|s| {
+            let text = &note.raw.text[s.start..s.end];
+            let Some(rest) = text.strip_prefix("You ") else {
+                return false;
+            };
+            let verb = rest
+                .split(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            det.words.advisor_openers.contains(verb)
+                || det.words.object_verbs.contains(verb)
+                || matches!(
+                    verb,
+                    "met" | "sat" | "walked" | "went" | "spoke" | "reviewed" | "dropped"
+                )
+        })
 }
 
 /// Who a quotation in prose quotes: the last person named before it (the
@@ -661,6 +689,10 @@ fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
             return false;
         };
         let w = toks[prev].text;
+        // "asked re: Joaquín": shorthand's "re" with its colon.
+        if w == ":" && prev > 0 && toks[prev - 1].text.eq_ignore_ascii_case("re") {
+            return true;
+        }
         // "with Arturo", and "asked Gareth", "told Nadia": objects both.
         if det.words.prepositions.contains(w) || det.words.object_verbs.contains(w) {
             return true;
@@ -884,7 +916,9 @@ fn find_names(
         }
         let class = if w.public_figures.contains(&text) {
             NameClass::Public
-        } else if !bare.is_empty() && bare.iter().all(|w| client.contains(w)) {
+        } else if (!bare.is_empty() && bare.iter().all(|w| client.contains(w)))
+            || (bare.len() == 1 && short_for_client(det, client, &bare[0], known))
+        {
             NameClass::Client
         } else if det.roster.is_team(&bare.join(" "))
             || (bare.len() == 1 && det.roster.is_team(&bare[0]))
@@ -912,10 +946,33 @@ fn find_names(
     spans
 }
 
+/// "Gwen" in the notes of Gwendolyn Ashby, "Iggy" in Ignatius Oyelowo's:
+/// the client's first name shortened, or one of its listed nicknames,
+/// unless it is already someone else's name in these notes, or a listed
+/// nickname of another name ("Dan" is Daniel's, not Danielle's).
+fn short_for_client(det: &Detector<'_>, client: &[String], word: &str, known: &Known) -> bool {
+    let Some(first) = client.first() else {
+        return false;
+    };
+    if word == first || known.contains(word) {
+        return false;
+    }
+    match det.matcher.canonical_of("names/nicknames", word) {
+        Some(full) => full.eq_ignore_ascii_case(first),
+        None => {
+            word.chars().count() >= 3
+                && first.chars().count() >= word.chars().count() + 2
+                && first.starts_with(word)
+        }
+    }
+}
+
 /// A name not in the given-names list ("Gideon Shore") is still a person
 /// when it is two or three capitalised words inside a sentence, right
 /// after or before a word that goes with people ("brought Gideon Shore",
-/// "Gideon Shore, who").
+/// "Gideon Shore, who"), or set off by commas beside a word for a person
+/// ("Rigo Salinas, a man from her church,", "the fellow she rows with,
+/// Bartholomew Quist,").
 fn is_unlisted_name(
     det: &Detector<'_>,
     toks: &[Tok<'_>],
@@ -928,16 +985,28 @@ fn is_unlisted_name(
             w.chars()
                 .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         });
-    if first == 0 || !shaped {
+    if !shaped {
         return false;
     }
-    let before = toks[first - 1].text;
+    // At the start of a sentence only an apposition tells a name apart.
+    let before = first.checked_sub(1).map_or("", |b| toks[b].text);
     let after = toks.get(last + 1).map_or("", |t| t.text);
     let after2 = toks.get(last + 2).map_or("", |t| t.text);
     let w = det.words;
-    w.before_person.contains(before)
-        || w.after_person.contains(after)
-        || (after == "," && w.after_person.contains(after2))
+    let person_near = |range: std::ops::Range<usize>| {
+        toks[range]
+            .iter()
+            .any(|t| w.person_nouns.contains(strip_possessive(t.text).0))
+    };
+    let apposition = after == ","
+        && matches!(after2.to_ascii_lowercase().as_str(), "a" | "an")
+        && person_near(last + 3..(last + 5).min(toks.len()));
+    apposition
+        || (first > 0
+            && (w.before_person.contains(before)
+                || w.after_person.contains(after)
+                || (after == "," && w.after_person.contains(after2))
+                || (before == "," && person_near(first.saturating_sub(7)..first - 1))))
 }
 
 fn find_relationships(
