@@ -72,9 +72,13 @@ pub struct Matcher {
     /// Every phrase of the scanned groups in one automaton (overlapping
     /// matches, so each group still gets its own leftmost-longest choice).
     all_literals: Option<AhoCorasick>,
-    /// Pattern id of `all_literals` -> what it is: a phrase (group id,
-    /// global entry index) or the prefix of a regex (index in `regexes`).
-    all_literal_entries: Vec<Literal>,
+    /// Pattern id of `all_literals` -> its uses in `literal_uses`: one
+    /// pattern per distinct text, however many entries and regex prefixes
+    /// share it ("asked " starts a dozen regexes).
+    pattern_uses: Vec<std::ops::Range<u32>>,
+    /// What each use is: a phrase (group id, global entry index) or the
+    /// prefix of a regex (index in `regexes`).
+    literal_uses: Vec<Literal>,
     /// Every regex of the scanned groups: (group id, regex, entry index).
     regexes: Vec<(usize, LazyRegex, u32)>,
     /// Regexes with no usable prefix: run on every text.
@@ -260,7 +264,29 @@ impl Matcher {
             line: 0,
             message,
         };
-        let all_literals = if all_phrases.is_empty() {
+        // One pattern per distinct text (ASCII case folded, as matched),
+        // its uses in their first order.
+        let mut distinct: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<Literal>> = Vec::new();
+        for (text, entry) in all_phrases.into_iter().zip(all_literal_entries) {
+            let id = *distinct
+                .entry(text.to_ascii_lowercase())
+                .or_insert_with(|| {
+                    patterns.push(text);
+                    uses.push(Vec::new());
+                    patterns.len() - 1
+                });
+            uses[id].push(entry);
+        }
+        let mut literal_uses = Vec::new();
+        let mut pattern_uses = Vec::with_capacity(uses.len());
+        for u in uses {
+            let start = literal_uses.len() as u32;
+            literal_uses.extend(u);
+            pattern_uses.push(start..literal_uses.len() as u32);
+        }
+        let all_literals = if patterns.is_empty() {
             None
         } else {
             Some(
@@ -268,7 +294,7 @@ impl Matcher {
                     .kind(Some(kind))
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
-                    .build(&all_phrases)
+                    .build(&patterns)
                     .map_err(|e| compile_error(format!("cannot compile phrases: {e}")))?,
             )
         };
@@ -281,7 +307,8 @@ impl Matcher {
                 .collect(),
             group_names,
             all_literals,
-            all_literal_entries,
+            pattern_uses,
+            literal_uses,
             regexes: regexes_all,
             unprefixed,
             categories,
@@ -304,13 +331,18 @@ impl Matcher {
         let mut triggers: Vec<(usize, usize)> = Vec::new();
         if let Some(ac) = &self.all_literals {
             for m in ac.find_overlapping_iter(text) {
-                match self.all_literal_entries[m.pattern().as_usize()] {
-                    Literal::Phrase(gid, entry) => {
-                        if is_bounded(text, m.start(), m.end()) {
-                            by_group[gid].push(self.hit(entry, m.start(), m.end()));
+                let range = self.pattern_uses[m.pattern().as_usize()].clone();
+                let mut bounded = None;
+                for &lit in &self.literal_uses[range.start as usize..range.end as usize] {
+                    match lit {
+                        Literal::Phrase(gid, entry) => {
+                            if *bounded.get_or_insert_with(|| is_bounded(text, m.start(), m.end()))
+                            {
+                                by_group[gid].push(self.hit(entry, m.start(), m.end()));
+                            }
                         }
+                        Literal::Trigger(k) => triggers.push((k, m.start())),
                     }
-                    Literal::Trigger(k) => triggers.push((k, m.start())),
                 }
             }
         }
