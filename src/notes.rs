@@ -129,6 +129,9 @@ fn speaker_label(line: &str, client: &str, roster: &Roster) -> Option<(Speaker, 
     } else if ADVISOR_LABELS.contains(&lower.as_str()) || roster.is_team(&lower) {
         Speaker::Advisor
     } else if sep == ':'
+        // "- Aunt Comfort: passed away in May": a bullet's heading, not
+        // someone speaking.
+        && lead == 0
         && label
             .split_whitespace()
             .all(|w| w.chars().next().is_some_and(char::is_uppercase))

@@ -53,6 +53,8 @@ struct Rel {
     has_det: bool,
     /// `his`/`her`/`their`: whose relative it is depends on who came before.
     personal_det: bool,
+    /// Which: `his` or `her` (empty otherwise).
+    personal_word: &'static str,
     /// `siblings`, `partners`: names a list, never one unnamed person.
     plural: bool,
     definite: bool,
@@ -74,6 +76,9 @@ pub struct Acquaintances {
     known: Known,
     /// "Priscilla Owusu, who everyone calls Cilla": alias -> name key.
     aliases: FxHashMap<String, String>,
+    /// First names (lowercase) of the client's spouse or partner: "Colette's
+    /// sister" is then the client's sister-in-law.
+    spouses: FxHashSet<String>,
 }
 
 /// First names already met (lowercase), with the byte length and first
@@ -139,12 +144,16 @@ pub fn find_people(
     // First names of people already met in this note or an earlier one:
     // "Gideon" after "Gideon Shore" is the same person even if no list
     // knows the name.
-    let Acquaintances { known, aliases } = met;
+    let Acquaintances {
+        known,
+        aliases,
+        spouses,
+    } = met;
     let second_person = written_to_advisor(det, note);
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
-        let mut rels = find_relationships(det, scan, note, s, &toks);
+        let mut rels = find_relationships(det, scan, note, s, &toks, spouses);
         // Relationship words, before any gives way to a name ("Friend Tom").
         let rel_spans: Vec<(usize, usize)> = rels.iter().map(|r| (r.first, r.last)).collect();
         // Tokens right after a relationship word ("her brother ___", "my
@@ -156,7 +165,18 @@ pub fn find_people(
                 [r.last + 1, if comma { r.last + 2 } else { r.last + 1 }]
             })
             .collect();
-        let mut names = find_names(det, &toks, &client_words, known, &named_slots);
+        // ... and where a relative's name stands: "his daughter Fiona" is
+        // no team member, whatever the team's first names.
+        let family_slots: Vec<usize> = rels
+            .iter()
+            .filter(|r| r.circle == Circle::Family)
+            .map(|r| r.last + 1)
+            .collect();
+        let slots = Slots {
+            named: &named_slots,
+            family: &family_slots,
+        };
+        let mut names = find_names(det, &toks, &client_words, known, slots);
         // A relationship word inside a given name loses ("Bishop"); an
         // unsure capitalised word that is a relationship is one ("Rotary").
         rels.retain(|r| {
@@ -187,20 +207,48 @@ pub fn find_people(
         });
         bind(det, &toks, &mut names, &mut rels);
         // "Priscilla inherited her mom's house": after someone else's name,
-        // his/her is that person's, and the relative is theirs, not the client's.
-        for r in rels
-            .iter_mut()
-            .filter(|r| r.personal_det && r.owner.is_none())
-        {
+        // his/her is that person's, and the relative is theirs, not the
+        // client's. Not when the same his/her already gave the client a
+        // relative in this sentence ("his sister Folake in Houston and his
+        // brother Kunle"), nor when the name's relationship says the other
+        // sex ("his daughter Fiona ..., while his son Callum").
+        for ri in 0..rels.len() {
+            let r = &rels[ri];
+            if !r.personal_det || r.owner.is_some() {
+                continue;
+            }
             let before = names
                 .iter()
                 .enumerate()
                 .filter(|(ni, n)| n.last < r.first && r.bound_to != Some(*ni))
                 .max_by_key(|(_, n)| n.last);
-            if let Some((_, n)) = before {
+            if let Some((ni, n)) = before {
+                // "His brother Tom mentioned that his wife ...": what Tom
+                // reports of "his" is Tom's.
+                let reported = scan
+                    .within(Group::Clauses, toks[n.last].end, toks[r.first].start)
+                    .iter()
+                    .any(|h| det.matcher.kind(h.category) == "reporting");
+                let again = rels[..ri].iter().any(|e| {
+                    e.personal_word == r.personal_word
+                        && e.owner.is_none()
+                        && !strip_possessive(toks[e.last].text).1
+                });
+                if again && !reported {
+                    continue;
+                }
                 let person = n.class == NameClass::Given || n.bound;
-                if person {
-                    r.owner = n.text.split_whitespace().next().map(str::to_string);
+                let sex = rels
+                    .iter()
+                    .find(|e| e.bound_to == Some(ni))
+                    .and_then(|e| male(&e.canonical));
+                let other_sex = match (sex, r.personal_word) {
+                    (Some(m), "his") => !m,
+                    (Some(m), "her") => m,
+                    _ => false,
+                };
+                if person && !other_sex {
+                    rels[ri].owner = n.text.split_whitespace().next().map(str::to_string);
                 }
             }
         }
@@ -230,6 +278,11 @@ pub fn find_people(
                         .filter(|w| !word_like && !det.words.not_names.contains(w))
                     {
                         known.insert(first.to_lowercase());
+                    }
+                    if rel.is_some_and(|r| r.owner.is_none() && spouse(&r.canonical)) {
+                        if let Some(first) = n.text.split_whitespace().next() {
+                            spouses.insert(first.to_lowercase());
+                        }
                     }
                     let key = name_key(det, &n.text, aliases);
                     if let Some(alias) = alias_after(&toks, n) {
@@ -589,6 +642,58 @@ fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
     a0 <= b1 && b0 <= a1
 }
 
+/// Whether a relationship is the client's spouse or partner.
+fn spouse(canonical: &str) -> bool {
+    matches!(canonical, "husband" | "wife" | "spouse" | "partner")
+}
+
+/// Whether a relationship names a man (`Some(true)`: `brother-in-law`,
+/// `stepson`), a woman (`Some(false)`: `godmother`, `wife`) or either.
+fn male(canonical: &str) -> Option<bool> {
+    const MEN: [&str; 12] = [
+        "husband",
+        "father",
+        "dad",
+        "brother",
+        "son",
+        "uncle",
+        "nephew",
+        "boyfriend",
+        "fiance",
+        "fiancé",
+        "widower",
+        "grandpa",
+    ];
+    const WOMEN: [&str; 14] = [
+        "wife",
+        "mother",
+        "mom",
+        "mum",
+        "sister",
+        "daughter",
+        "aunt",
+        "niece",
+        "girlfriend",
+        "fiancee",
+        "fiancée",
+        "widow",
+        "grandma",
+        "granny",
+    ];
+    canonical.split(['-', ' ']).find_map(|part| {
+        let root = ["grand", "step", "god", "half"]
+            .iter()
+            .fold(part, |p, pre| p.strip_prefix(pre).unwrap_or(p));
+        if MEN.contains(&root) {
+            Some(true)
+        } else if WOMEN.contains(&root) {
+            Some(false)
+        } else {
+            None
+        }
+    })
+}
+
 fn relationship_text(r: &Rel) -> String {
     match &r.owner {
         Some(owner) => format!("{owner}'s {}", r.canonical),
@@ -746,13 +851,23 @@ fn is_cap(word: &str) -> bool {
         && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
 }
 
+/// Token indexes where a name follows a relationship word.
+#[derive(Clone, Copy)]
+struct Slots<'a> {
+    /// After any relationship word ("her brother ___", "my neighbor, ___").
+    named: &'a [usize],
+    /// Right after a family word ("his daughter ___").
+    family: &'a [usize],
+}
+
 fn find_names(
     det: &Detector<'_>,
     toks: &[Tok<'_>],
     client: &[String],
     known: &Known,
-    named_slots: &[usize],
+    slots: Slots<'_>,
 ) -> Vec<NameSpan> {
+    let named_slots = slots.named;
     let w = det.words;
     let mut spans = Vec::new();
     let mut i = 0;
@@ -921,7 +1036,7 @@ fn find_names(
         {
             NameClass::Client
         } else if det.roster.is_team(&bare.join(" "))
-            || (bare.len() == 1 && det.roster.is_team(&bare[0]))
+            && !(bare.len() == 1 && slots.family.contains(&i))
         {
             NameClass::Team
         } else if title
@@ -1015,6 +1130,7 @@ fn find_relationships(
     note: &Note,
     s: usize,
     toks: &[Tok<'_>],
+    spouses: &FxHashSet<String>,
 ) -> Vec<Rel> {
     let sent = note.sentences[s];
     let mut rels = Vec::new();
@@ -1035,6 +1151,8 @@ fn find_relationships(
         let mut has_det = false;
         let mut definite = false;
         let mut personal_det = false;
+        let mut personal_word = "";
+        let mut in_law = false;
         let mut indefinite = false;
         let mut owner = None;
         let mut someone = false;
@@ -1066,6 +1184,11 @@ fn find_relationships(
                 definite = lower.as_str() == "the";
                 // "their CPA" after "Emiko" is still the household's CPA.
                 personal_det = matches!(lower.as_str(), "his" | "her");
+                personal_word = match lower.as_str() {
+                    "his" => "his",
+                    "her" => "her",
+                    _ => "",
+                };
                 indefinite = matches!(lower.as_str(), "a" | "an" | "another");
                 break;
             }
@@ -1080,8 +1203,24 @@ fn find_relationships(
                     .split_whitespace()
                     .any(|c| c == stem_lower)
                     || stem_lower == "client";
+                // "her husband's twin": a relative of the client's relative
+                // is family of the client's; a spouse's parent or sibling
+                // an in-law.
+                let relative = det.matcher.has_word("people/family", stem);
+                if relative {
+                    let lower = stem.to_lowercase();
+                    let term = det
+                        .matcher
+                        .canonical_of("people/family", stem)
+                        .unwrap_or(&lower);
+                    in_law = spouse(term);
+                }
+                // "Colette's sister" once Colette is known as the wife.
+                let of_spouse = spouses.contains(&stem.to_lowercase());
+                in_law |= of_spouse;
+                let relative = relative || of_spouse;
                 // "Tom's wife", and in shorthand "chidi's sis".
-                if stem.chars().all(char::is_alphabetic) && !is_client {
+                if stem.chars().all(char::is_alphabetic) && !is_client && !relative {
                     owner = Some(capitalise(stem));
                 }
                 break;
@@ -1110,13 +1249,20 @@ fn find_relationships(
                 )
             });
         }
+        let canonical = det.matcher.canonical(hit.entry);
+        let canonical = match (in_law, canonical) {
+            (true, "sister" | "brother" | "mother" | "father") => format!("{canonical}-in-law"),
+            (true, "son" | "daughter") => format!("step{canonical}"),
+            _ => canonical.to_string(),
+        };
         rels.push(Rel {
             first,
             last,
-            canonical: det.matcher.canonical(hit.entry).to_string(),
+            canonical,
             circle,
             has_det,
             personal_det,
+            personal_word,
             plural: {
                 let said = toks[first..=last]
                     .iter()
@@ -1150,7 +1296,9 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
     // (relationship, name) pairs found for the other names of a list.
     let mut listed: Vec<(usize, usize)> = Vec::new();
     for ri in 0..rels.len() {
-        if rels[ri].bound_to.is_some() {
+        // "her husband's sister Ines": the husband's is a modifier; the
+        // sister is the one named.
+        if rels[ri].bound_to.is_some() || strip_possessive(toks[rels[ri].last].text).1 {
             continue;
         }
         // Right: R [,] [named|called] Name, or R + short phrase + ", Name".
@@ -1363,6 +1511,10 @@ fn mark_exclusions(
             } else {
                 persons.iter().find(|(p, _)| *p > pos && *p - pos <= 24)
             }
+        } else if kind == Exclusion::ExistingClient {
+            // "Mr. Ostrowski, who recommended us, has been a client of ours":
+            // whoever the sentence is about before the words.
+            persons.iter().rev().find(|(p, _)| *p < pos)
         } else {
             // "Her father passed away": the person just before the words;
             // "their file server died" says nothing of Nico, named earlier.
@@ -1388,7 +1540,15 @@ fn mark_exclusions(
                 prev == Some(",") && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
             let paren = prev == Some("(") && next == Some(")");
             let aged = matches!(prev, Some("age" | "aged"));
-            (after_comma || paren || aged)
+            // "his daughter ..., she is 15."
+            let is_age = prev == Some("is")
+                && ti >= 2
+                && matches!(
+                    toks[ti - 2].text.to_ascii_lowercase().as_str(),
+                    "she" | "he"
+                )
+                && matches!(next, None | Some("," | "." | ";" | "and" | "years"));
+            (after_comma || paren || aged || is_age)
                 .then(|| t.text.parse::<u32>().ok())
                 .flatten()
         } else {
