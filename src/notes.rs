@@ -74,6 +74,14 @@ impl Roster {
         Roster { team: names }
     }
 
+    /// Whether a surname is a team member's ("Ms. Olsen").
+    pub fn is_team_surname(&self, surname: &str) -> bool {
+        let lower = surname.trim().to_lowercase();
+        self.team
+            .iter()
+            .any(|t| t.contains(' ') && t.rsplit(' ').next() == Some(lower.as_str()))
+    }
+
     /// Whether a name (full or first) belongs to the team.
     pub fn is_team(&self, name: &str) -> bool {
         let lower = name.trim().to_lowercase();

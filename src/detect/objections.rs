@@ -32,9 +32,10 @@ pub fn find_signals(
                     _ => continue,
                 };
                 let pos = sent.start + hit.start;
-                // Doubt is about other people by nature ("Chidi already has
-                // an advisor"): what counts is who said it.
-                let side = if category == "doubt" {
+                // Doubt and privacy are about other people by nature ("Chidi
+                // already has an advisor", "Ingmar is a very private man"):
+                // what counts is who said it.
+                let side = if matches!(category, "doubt" | "privacy") {
                     speaker_side(det, scan, note, refs, s, pos)
                 } else {
                     side_of(note, refs, s, pos)

@@ -714,6 +714,16 @@ fn antecedent(tokens: &[RefTok], toks: &[Tok<'_>], ti: usize) -> Option<Referent
 /// The name as merging compares it: lowercase words without titles, the
 /// given name in its full form (`Bob` -> `robert`), an alias resolved.
 fn name_key(det: &Detector<'_>, name: &str, aliases: &FxHashMap<String, String>) -> String {
+    // "Dr. Lindqvist" keeps its title: a title and a surname are matched
+    // to a full name by the surname.
+    let titled = name.split_whitespace().count() == 2
+        && name
+            .split_whitespace()
+            .next()
+            .is_some_and(|t| det.words.titles.contains(t.trim_end_matches('.')));
+    if titled {
+        return name.replace('.', "").to_lowercase();
+    }
     let words: Vec<String> = name
         .split_whitespace()
         .filter(|w| !w.ends_with('.'))
@@ -1035,8 +1045,9 @@ fn find_names(
             || (bare.len() == 1 && short_for_client(det, client, &bare[0], known))
         {
             NameClass::Client
-        } else if det.roster.is_team(&bare.join(" "))
-            && !(bare.len() == 1 && slots.family.contains(&i))
+        } else if (det.roster.is_team(&bare.join(" "))
+            && !(bare.len() == 1 && slots.family.contains(&i)))
+            || (title && bare.len() == 1 && det.roster.is_team_surname(&bare[0]))
         {
             NameClass::Team
         } else if title
