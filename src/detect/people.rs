@@ -954,8 +954,11 @@ fn find_names(
                 continue;
             }
             let (stem, poss) = strip_possessive(t);
-            // The first word was looked up already (`not_names` above).
-            if is_cap(stem) && (j == i || !w.not_names.contains(stem)) {
+            // The first word was looked up already (`not_names` above);
+            // after a title any capitalised word is the name ("Mrs. Grace").
+            if is_cap(stem)
+                && (j == i || (title && words.len() == 1) || !w.not_names.contains(stem))
+            {
                 words.push(stem);
                 j += 1;
                 if poss {
@@ -983,12 +986,14 @@ fn find_names(
             // "Anselm Roth": a surname that is also a listed word, right
             // after a given name (never an initial: "Plan G. Client is")
             // and ending the name.
-            if words.len() == 1
-                && !title
-                && words[0].chars().count() > 1
+            // After a title too: "Dr. Steven Park".
+            let given_at = usize::from(title);
+            if words.len() == given_at + 1
+                && words[given_at].chars().count() > 1
                 && is_cap(stem)
                 && !w.institutions.contains(stem)
-                && (i > 0 || w.given.contains(words[0]))
+                && (i > 0 || title || w.given.contains(words[0]))
+                && (!title || w.given.contains(words[given_at]))
                 && !toks.get(j + 1).is_some_and(|n| is_cap(n.text))
             {
                 words.push(stem);
@@ -1034,7 +1039,7 @@ fn find_names(
             && words.len() == 2
             && (w.given.contains(words[0]) || known.contains(&words[0].to_lowercase()));
         if (words.len() > 1 && w.not_names.contains(&text))
-            || (!surname_like && words.iter().any(|x| w.institutions.contains(x)))
+            || (!surname_like && !title && words.iter().any(|x| w.institutions.contains(x)))
         {
             i = j.max(i + 1);
             continue;
