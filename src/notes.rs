@@ -176,6 +176,12 @@ const ABBREVIATIONS: [&str; 24] = [
 /// Splits a note into sentences with speakers and lines.
 pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
     raw.text = unmark(std::mem::take(&mut raw.text));
+    unshout(&mut raw.text);
+    // In a note all in lowercase a sentence starts in lowercase too.
+    let lowercase = all_lowercase(&raw.text);
+    if lowercase {
+        spoken_punctuation(&mut raw.text);
+    }
     let text = raw.text.as_str();
     let mut sentences = Vec::new();
     let mut line_no = raw.line;
@@ -196,7 +202,7 @@ pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
             && starts_lower;
         if !continues {
             if let Some((start, l, speaker)) = para.take() {
-                split_paragraph(text, start, offset, l, speaker, &mut sentences);
+                split_paragraph(text, start, offset, l, speaker, lowercase, &mut sentences);
             }
             if !trimmed.is_empty() {
                 let (speaker, skip) = label.unwrap_or((Speaker::Narration, 0));
@@ -209,9 +215,72 @@ pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
         line_no = line_no.saturating_add(1);
     }
     if let Some((start, l, speaker)) = para.take() {
-        split_paragraph(text, start, text.len(), l, speaker, &mut sentences);
+        split_paragraph(
+            text,
+            start,
+            text.len(),
+            l,
+            speaker,
+            lowercase,
+            &mut sentences,
+        );
     }
     Note { raw, sentences }
+}
+
+/// Whether a note is written (or was shouted, then lowered) all in
+/// lowercase: fewer than one word in twenty-five starts with a capital.
+pub fn all_lowercase(text: &str) -> bool {
+    let (mut words, mut capitals) = (0u32, 0u32);
+    let mut prev_alpha = false;
+    for b in text.bytes() {
+        let alpha = b.is_ascii_alphabetic();
+        if alpha && !prev_alpha {
+            words += 1;
+            capitals += u32::from(b.is_ascii_uppercase());
+        }
+        prev_alpha = alpha || b >= 0x80;
+    }
+    words >= 20 && capitals * 25 < words
+}
+
+/// Dictated punctuation spoken as words in a lowercase note ("bury him
+/// period asked if he'd mention me", "new paragraph") becomes the mark
+/// itself, padded with spaces so that offsets do not move.
+fn spoken_punctuation(text: &mut String) {
+    for (word, mark) in [
+        (" new paragraph", ". "),
+        (" full stop", ". "),
+        (" period", ". "),
+        (" comma", ", "),
+    ] {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(word).map(|i| from + i) {
+            let end = at + word.len();
+            let bounded = text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if bounded {
+                let padded = format!("{mark}{}", " ".repeat(word.len() - mark.len()));
+                text.replace_range(at..end, &padded);
+            }
+            from = end;
+        }
+    }
+}
+
+/// A note typed in capitals ("CLIENT CALLED ABOUT BROTHER KEITH") is read
+/// in lowercase, as a dictated note is: capitals then mark no names.
+fn unshout(text: &mut str) {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for b in text.bytes() {
+        upper += usize::from(b.is_ascii_uppercase());
+        lower += usize::from(b.is_ascii_lowercase());
+    }
+    if upper + lower >= 40 && upper > 4 * lower {
+        text.make_ascii_lowercase();
+    }
 }
 
 /// Markdown emphasis (`**Emeka Oduya** (husband)`, `*not* happy`,
@@ -253,12 +322,19 @@ fn unmark(text: String) -> String {
     String::from_utf8(kept).unwrap_or(text)
 }
 
+/// Whether a quotation opened in `text` is still open at its end.
+fn quote_open(text: &str) -> bool {
+    let straight = text.bytes().filter(|&b| b == b'"').count();
+    straight % 2 == 1 || text.matches('“').count() > text.matches('”').count()
+}
+
 fn split_paragraph(
     text: &str,
     start: usize,
     end: usize,
     line: u32,
     speaker: Speaker,
+    lowercase: bool,
     out: &mut Vec<Sentence>,
 ) {
     let para = &text[start..end];
@@ -308,10 +384,13 @@ fn split_paragraph(
                 k += 1;
             }
             let next_ok = k >= bytes.len()
-                || para[k..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| !c.is_lowercase() || b != b'.');
+                || para[k..].chars().next().is_some_and(|c| {
+                    !c.is_lowercase()
+                            || b != b'.'
+                            // Not inside a quotation: "oh i couldnt. rosa
+                            // would kill me" is one reply.
+                            || (lowercase && !quote_open(&para[s_start..i]))
+                });
             if next_ok {
                 push(s_start, j, s_line, out);
                 // Count newlines up to the next sentence start.

@@ -86,7 +86,24 @@ pub fn side_of(note: &Note, refs: &Refs, s: usize, pos: usize) -> Side {
                 Some(Referent::Person(_) | Referent::Outsider) => Side::Other,
             }
         }
-        Speaker::Narration => match refs.subject_tok_at(s, pos) {
+        Speaker::Narration => match refs.subject_tok_at(s, pos).map(|t| {
+            // "asked if he'd mention me to earl and he hesitated": after
+            // the advisor's question, whoever answers.
+            if t.referent != Referent::Advisor {
+                return t;
+            }
+            refs.tokens[s]
+                .iter()
+                .rev()
+                .find(|r| {
+                    r.pos > t.pos
+                        && r.pos < pos
+                        && !r.modifier
+                        && matches!(r.referent, Referent::Client | Referent::Person(_))
+                })
+                .copied()
+                .unwrap_or(t)
+        }) {
             None => Side::Client,
             Some(t) => match t.referent {
                 Referent::Client => Side::Client,

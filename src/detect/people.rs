@@ -150,6 +150,7 @@ pub fn find_people(
         spouses,
     } = met;
     let second_person = written_to_advisor(det, note);
+    let lowercase_note = crate::notes::all_lowercase(&note.raw.text);
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
@@ -172,9 +173,15 @@ pub fn find_people(
             .filter(|r| r.circle == Circle::Family)
             .map(|r| r.last + 1)
             .collect();
+        let lowercase_slots: Vec<usize> = if lowercase_note {
+            rels.iter().flat_map(|r| r.last + 1..=r.last + 4).collect()
+        } else {
+            Vec::new()
+        };
         let slots = Slots {
             named: &named_slots,
             family: &family_slots,
+            lowercase: &lowercase_slots,
         };
         let mut names = find_names(det, &toks, &client_words, known, slots);
         // A relationship word inside a given name loses ("Bishop"); an
@@ -472,7 +479,25 @@ pub fn find_people(
                         }
                         None => {
                             carried = true;
+                            // "asked if he'd intro me to wade": he is not
+                            // someone this sentence names after him.
+                            let first_of = |i: usize| {
+                                out.mentions[i]
+                                    .key
+                                    .as_deref()
+                                    .and_then(|k| k.split_whitespace().next())
+                            };
+                            let named_after = |i: usize| {
+                                tokens.iter().any(|r| match r.referent {
+                                    Referent::Person(j) if r.pos > t.start => {
+                                        j == i
+                                            || (first_of(j).is_some() && first_of(j) == first_of(i))
+                                    }
+                                    _ => false,
+                                })
+                            };
                             Some(match prev_subject {
+                                Some(Referent::Person(i)) if named_after(i) => Referent::Client,
                                 Some(Referent::Person(i)) => Referent::Person(i),
                                 Some(Referent::Client) => Referent::Client,
                                 // "I asked Douglas whether... He told me": the
@@ -562,7 +587,26 @@ pub fn find_people(
         refs.breaks.push(if tokens.is_empty() {
             Vec::new()
         } else {
-            find_breaks(scan, note, s, &arrows)
+            let mut breaks = find_breaks(scan, note, s, &arrows);
+            // "... and danny told him he knows he needs it": a subject
+            // after "and", "but", "then" or "so" starts a clause of its own.
+            let coordinated = tokens.iter().filter(|r| !r.modifier).filter(|r| {
+                toks.iter()
+                    .position(|t| t.start == r.pos)
+                    .and_then(|i| i.checked_sub(1))
+                    .is_some_and(|p| {
+                        matches!(
+                            toks[p].text.to_ascii_lowercase().as_str(),
+                            "and" | "but" | "then" | "so"
+                        )
+                    })
+            });
+            let before = breaks.len();
+            breaks.extend(coordinated.map(|r| r.pos));
+            if breaks.len() > before {
+                breaks.sort_unstable();
+            }
+            breaks
         });
         refs.tokens.push(tokens);
         refs.arrows.push(arrows);
@@ -861,6 +905,37 @@ fn is_cap(word: &str) -> bool {
         && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
 }
 
+/// Words that go on with a sentence after a name: conjunctions, adverbs
+/// and irregular verbs (regular ones end in -ed, -ing or -s of these).
+const SENTENCE_WORDS: [&str; 58] = [
+    "and", "or", "but", "so", "that", "if", "too", "also", "now", "then", "still", "just",
+    "really", "already", "always", "never", "came", "come", "went", "go", "got", "get", "gave",
+    "give", "took", "take", "made", "make", "said", "say", "told", "tell", "saw", "see", "ran",
+    "run", "sold", "sell", "bought", "buy", "lost", "lose", "left", "leave", "met", "meet", "paid",
+    "pay", "sent", "send", "spent", "put", "felt", "kept", "keep", "brought", "thought", "knew",
+];
+
+/// A lowercase word that can be the surname after a given name: alphabetic
+/// and none of the words a sentence goes on with ("bobby reyes just", not
+/// "marty who", "donna came").
+fn lowercase_surname(det: &Detector<'_>, word: &str) -> bool {
+    let w = det.words;
+    word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic)
+        && !word.ends_with("ed")
+        && !word.ends_with("ing")
+        && !PRONOUNS.contains(&word)
+        && !DETERMINERS.contains(&word)
+        && !SENTENCE_WORDS.contains(&word)
+        && !(word.ends_with('s') && SENTENCE_WORDS.contains(&&word[..word.len() - 1]))
+        && !w.not_names.contains(word)
+        && !w.after_person.contains(word)
+        && !w.prepositions.contains(word)
+        && !w.object_verbs.contains(word)
+        && !w.negators.contains(word)
+        && !det.matcher.has_word("people/family", word)
+}
+
 /// Token indexes where a name follows a relationship word.
 #[derive(Clone, Copy)]
 struct Slots<'a> {
@@ -868,6 +943,10 @@ struct Slots<'a> {
     named: &'a [usize],
     /// Right after a family word ("his daughter ___").
     family: &'a [usize],
+    /// In a note written all in lowercase: the few words after each
+    /// relationship word ("his son in law bobby reyes", "his buddy from the
+    /// vfw lonnie hargrove"), where a listed given name is a name.
+    lowercase: &'a [usize],
 }
 
 fn find_names(
@@ -894,6 +973,7 @@ fn find_names(
         let shorthand = !is_cap(stem)
             && (!stem.is_ascii()
                 || known.may_have(stem)
+                || !spans.is_empty()
                 || client.first().is_some_and(|c| shape(c) == shape(stem)))
             && stem.chars().all(char::is_alphabetic)
             && stem.chars().count() >= 3;
@@ -906,7 +986,16 @@ fn find_names(
                 } else {
                     // A name that is also a common word ("Will", "June")
                     // is that word when written in lowercase.
-                    (known.contains(lower) && !w.not_names.contains(stem))
+                    // ... also when named earlier in this sentence
+                    // ("Ousmane Diallo is retiring and ousmane is worried").
+                    let earlier = spans.iter().any(|n: &NameSpan| {
+                        n.class == NameClass::Given
+                            && n.text
+                                .split_whitespace()
+                                .next()
+                                .is_some_and(|f| f.eq_ignore_ascii_case(lower))
+                    });
+                    ((known.contains(lower) || earlier) && !w.not_names.contains(stem))
                         .then_some(NameClass::Given)
                 }
             })
@@ -921,6 +1010,41 @@ fn find_names(
                 bound: false,
             });
             i += 1;
+            continue;
+        }
+        // Dictated notes in lowercase: "his son in law bobby reyes just had
+        // twins": a listed given name near a relationship word, and the
+        // surname after it when it is no function word.
+        if slots.lowercase.contains(&i)
+            && !is_cap(stem)
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().count() >= 3
+            && w.given.contains(stem)
+            && !w.not_names.contains(stem)
+            && !det.matcher.has_word("people/family", stem)
+        {
+            let mut last = i;
+            let mut text = capitalise(stem);
+            let mut possessive = poss;
+            if !poss {
+                if let Some(next) = toks.get(i + 1) {
+                    let (sur, sur_poss) = strip_possessive(next.text);
+                    if lowercase_surname(det, sur) {
+                        last = i + 1;
+                        text = format!("{text} {}", capitalise(sur));
+                        possessive = sur_poss;
+                    }
+                }
+            }
+            spans.push(NameSpan {
+                first: i,
+                last,
+                text,
+                possessive,
+                class: NameClass::Given,
+                bound: false,
+            });
+            i = last + 1;
             continue;
         }
         // Where a name stands, a listed word followed by a capitalised word
