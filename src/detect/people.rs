@@ -184,16 +184,14 @@ pub fn find_people(
             lowercase: &lowercase_slots,
         };
         let mut names = find_names(det, &toks, &client_words, known, slots);
-        // A relationship word inside a given name loses ("Bishop"); an
-        // unsure capitalised word that is a relationship is one ("Rotary").
-        rels.retain(|r| {
-            !names
-                .iter()
-                .any(|n| n.class != NameClass::Unsure && overlaps(n.first, n.last, r.first, r.last))
-        });
         // "Hubby Dario", "Bro Matteo": a capitalised relationship word in
         // front of a name is not part of it.
-        for n in names.iter_mut().filter(|n| n.class == NameClass::Unsure) {
+        // So is one that is no given name in front of a given one ("Cousin
+        // Nour", "Aunt Comfort").
+        for n in names.iter_mut().filter(|n| {
+            n.class == NameClass::Unsure
+                || (n.class == NameClass::Given && !det.words.given.contains(toks[n.first].text))
+        }) {
             if let Some(r) = rels.iter().find(|r| r.first == n.first && r.last < n.last) {
                 n.first = r.last + 1;
                 let rest: Vec<&str> = toks[n.first..=n.last]
@@ -206,6 +204,13 @@ pub fn find_people(
                 }
             }
         }
+        // A relationship word inside a given name loses ("Bishop"); an
+        // unsure capitalised word that is a relationship is one ("Rotary").
+        rels.retain(|r| {
+            !names
+                .iter()
+                .any(|n| n.class != NameClass::Unsure && overlaps(n.first, n.last, r.first, r.last))
+        });
         names.retain(|n| {
             n.class != NameClass::Unsure
                 || !rels
@@ -1429,6 +1434,13 @@ fn find_relationships(
 /// Ties relationships to names: `her brother Tom`, `Dave, her neighbor`,
 /// `a colleague at the plant, Stan Wolski`, `Gordon, who sits on the board`.
 #[allow(clippy::needless_range_loop)] // rels[ri] is read and written while names is searched
+/// What sets a name off from its relationship: "her neighbor, Kevin",
+/// "Dad (Yusuf Khoury, 71)", "Neighbor: Kevin Pham", "Earl Stubbs - Dale's
+/// fishing buddy".
+fn is_separator(tok: &str) -> bool {
+    matches!(tok, "," | "(" | ":" | "-" | "–" | "—")
+}
+
 fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut Vec<Rel>) {
     let free = |names: &[NameSpan], i: usize| {
         !names[i].bound && matches!(names[i].class, NameClass::Given | NameClass::Unsure)
@@ -1476,7 +1488,7 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
                 // "her bff from college Kim Pham": a short phrase with no comma.
                 if free(names, ni)
                     && (hops == 0
-                        || toks[j - 1].text == ","
+                        || is_separator(toks[j - 1].text)
                         || matches!(toks[j - 1].text, "named" | "called")
                         // ... but right after the preposition a name is
                         // its object: "her classmate in Austin".
@@ -1502,7 +1514,7 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
             let plain_word = w == "@"
                 || w.chars()
                     .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
-            if !(w == "," || plain_word)
+            if !(is_separator(w) || plain_word)
                 || matches!(w, "who" | "and" | "is" | "was" | "has" | "had")
             {
                 break;
@@ -1517,7 +1529,7 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
             while k > 0 && steps < 4 {
                 k -= 1;
                 steps += 1;
-                if toks[k].text == "," || toks[k].text == "(" {
+                if is_separator(toks[k].text) {
                     if let Some(ni) = names.iter().position(|n| n.last + 1 == k) {
                         if free(names, ni) && !names[ni].possessive {
                             target = Some(ni);
@@ -1680,6 +1692,13 @@ fn mark_exclusions(
                 prev == Some(",") && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
             let paren = prev == Some("(") && next == Some(")");
             let aged = matches!(prev, Some("age" | "aged"));
+            // "2 kids (Ada 9, Kelechi 6)": a number right after a name.
+            let after_name = ti > 0
+                && is_cap(toks[ti - 1].text)
+                && matches!(next, Some("," | ")" | ";"))
+                && persons
+                    .iter()
+                    .any(|(p, _)| *p <= toks[ti - 1].start && toks[ti - 1].start - *p < 30);
             // "his daughter ..., she is 15."
             let is_age = prev == Some("is")
                 && ti >= 2
@@ -1688,7 +1707,7 @@ fn mark_exclusions(
                     "she" | "he"
                 )
                 && matches!(next, None | Some("," | "." | ";" | "and" | "years"));
-            (after_comma || paren || aged || is_age)
+            (after_comma || paren || aged || is_age || after_name)
                 .then(|| t.text.parse::<u32>().ok())
                 .flatten()
         } else {
