@@ -79,6 +79,10 @@ pub struct Acquaintances {
     /// First names (lowercase) of the client's spouse or partner: "Colette's
     /// sister" is then the client's sister-in-law.
     spouses: FxHashSet<String>,
+    /// First name (lowercase) -> name key of people named in full, for a
+    /// short form later ("Kath" after "Kathleen Doyle", "Sami" after
+    /// "Samir Khoury").
+    full_names: FxHashMap<String, String>,
 }
 
 /// First names already met (lowercase), with the byte length and first
@@ -148,6 +152,7 @@ pub fn find_people(
         known,
         aliases,
         spouses,
+        full_names,
     } = met;
     let second_person = written_to_advisor(det, note);
     let lowercase_note = crate::notes::all_lowercase(&note.raw.text);
@@ -296,7 +301,22 @@ pub fn find_people(
                             spouses.insert(first.to_lowercase());
                         }
                     }
+                    // "Kath" after "Kathleen Doyle": a short form of one
+                    // person's first name is that person.
+                    let lower = n.text.to_lowercase();
+                    if !lower.contains(' ') && !aliases.contains_key(&lower) {
+                        let mut longer = full_names
+                            .iter()
+                            .filter(|(f, _)| short_form(&lower, f))
+                            .map(|(_, k)| k);
+                        if let (Some(k), None) = (longer.next(), longer.next()) {
+                            aliases.insert(lower.clone(), k.clone());
+                        }
+                    }
                     let key = name_key(det, &n.text, aliases);
+                    if let Some((first, _)) = key.split_once(' ') {
+                        full_names.insert(first.to_string(), key.clone());
+                    }
                     if let Some(alias) = alias_after(&toks, n) {
                         known.insert(alias.to_lowercase());
                         aliases.insert(alias.to_lowercase(), key.clone());
@@ -1187,6 +1207,7 @@ fn find_names(
         } else if title
             || w.given.contains(words[0])
             || known.contains(&bare[0])
+            || (bare.len() == 1 && known.names.iter().any(|k| short_form(&bare[0], k)))
             || is_unlisted_name(det, toks, i, last, &words)
         {
             NameClass::Given
@@ -1204,6 +1225,15 @@ fn find_names(
         i = j.max(i + 1);
     }
     spans
+}
+
+/// Whether `short` (lowercase) shortens the first name `full`: "kath" of
+/// "kathleen", "sami" of "samir": at least three letters, and shorter.
+fn short_form(short: &str, full: &str) -> bool {
+    short.chars().count() >= 3
+        && full.chars().count() > short.chars().count()
+        && full != short
+        && full.starts_with(short)
 }
 
 /// "Gwen" in the notes of Gwendolyn Ashby, "Iggy" in Ignatius Oyelowo's:
