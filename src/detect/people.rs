@@ -541,11 +541,20 @@ pub fn find_people(
                 if matches!(lower, "he" | "she" | "they") {
                     pronouns.push((lower, (referent, carried)));
                 }
+                // "pleased with how we had handled it": the advisor inside
+                // a how/what clause is no subject of the sentence.
+                let subordinate = referent == Referent::Advisor
+                    && ti.checked_sub(1).is_some_and(|p| {
+                        matches!(
+                            toks[p].text.to_ascii_lowercase().as_str(),
+                            "how" | "what" | "why" | "which"
+                        )
+                    });
                 tokens.push(RefTok {
                     pos: t.start,
                     referent,
                     carried,
-                    modifier: false,
+                    modifier: subordinate,
                     owned: false,
                 });
             }
@@ -1241,20 +1250,22 @@ fn short_form(short: &str, full: &str) -> bool {
 /// unless it is already someone else's name in these notes, or a listed
 /// nickname of another name ("Dan" is Daniel's, not Danielle's).
 fn short_for_client(det: &Detector<'_>, client: &[String], word: &str, known: &Known) -> bool {
-    let Some(first) = client.first() else {
-        return false;
-    };
-    if word == first || known.contains(word) {
+    // Every given name of the client: "Cris" for Maria Cristina Santos.
+    let given = &client[..client.len().saturating_sub(1)];
+    if given.is_empty() || client.iter().any(|c| c == word) || known.contains(word) {
         return false;
     }
-    match det.matcher.canonical_of("names/nicknames", word) {
-        Some(full) => full.eq_ignore_ascii_case(first),
-        None => {
-            word.chars().count() >= 3
-                && first.chars().count() >= word.chars().count() + 2
-                && first.starts_with(word)
-        }
-    }
+    let n = word.chars().count();
+    given.iter().any(|first| {
+        let longer = first.chars().count() >= n + 2;
+        // A listed nickname of another name needs four letters to count
+        // ("Dan" is Daniel's, not Danielle's). A name's end is not enough:
+        // Enzo is not Lorenzo.
+        let nickname = det.matcher.canonical_of("names/nicknames", word);
+        let least = if nickname.is_some() { 4 } else { 3 };
+        nickname.is_some_and(|full| full.eq_ignore_ascii_case(first))
+            || (n >= least && longer && first.starts_with(word))
+    })
 }
 
 /// A name not in the given-names list ("Gideon Shore") is still a person

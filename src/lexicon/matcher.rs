@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::{meta, Anchored, Input, PatternSet};
 
 use super::overlay::LexiconSet;
 use super::parse::{apostrophe_variants, LazyRegex, LexiconError, Pattern};
@@ -31,8 +32,19 @@ pub struct Hit {
 enum Literal {
     /// A phrase entry: (group id, global entry index).
     Phrase(usize, u32),
-    /// A prefix every match of regex `k` starts with: run it on this text.
+    /// A prefix every match of the regexes of trigger group `g` starts
+    /// with: try them here.
     Trigger(usize),
+}
+
+/// Regexes that share their prefixes ("asked " starts a dozen): where a
+/// prefix occurs, one search of all of them at once says which match.
+struct TriggerGroup {
+    /// Indexes in `Matcher::regexes`.
+    members: Vec<usize>,
+    /// All members as one pattern set (built on first use; groups of one
+    /// run their own regex).
+    set: std::sync::OnceLock<meta::Regex>,
 }
 
 /// Every hit of one text, per group: what `Matcher::scan` found in one pass.
@@ -83,6 +95,10 @@ pub struct Matcher {
     regexes: Vec<(usize, LazyRegex, u32)>,
     /// Regexes with no usable prefix: run on every text.
     unprefixed: Vec<usize>,
+    /// Regexes grouped by their prefixes, for `Literal::Trigger`.
+    trigger_groups: Vec<TriggerGroup>,
+    /// The most members of one group.
+    largest_group: usize,
     categories: Vec<String>,
     /// Global entry index -> (category index, canonical term).
     entries: Vec<(u16, String)>,
@@ -248,16 +264,23 @@ impl Matcher {
         // Each regex runs only on texts holding one of its prefixes; the
         // prefixes ride in the same automaton as the phrases.
         let mut unprefixed = Vec::new();
+        let mut by_prefixes: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
         for (k, (_, re, _)) in regexes_all.iter().enumerate() {
             match re.prefixes() {
-                Some(prefixes) => {
-                    for p in prefixes {
-                        all_phrases.push(p.clone());
-                        all_literal_entries.push(Literal::Trigger(k));
-                    }
-                }
+                Some(prefixes) => by_prefixes.entry(prefixes.to_vec()).or_default().push(k),
                 None => unprefixed.push(k),
             }
+        }
+        let mut trigger_groups = Vec::with_capacity(by_prefixes.len());
+        for (prefixes, members) in by_prefixes {
+            for p in prefixes {
+                all_phrases.push(p);
+                all_literal_entries.push(Literal::Trigger(trigger_groups.len()));
+            }
+            trigger_groups.push(TriggerGroup {
+                members,
+                set: std::sync::OnceLock::new(),
+            });
         }
         let compile_error = |message: String| LexiconError {
             path: "lexicons".into(),
@@ -311,6 +334,12 @@ impl Matcher {
             literal_uses,
             regexes: regexes_all,
             unprefixed,
+            largest_group: trigger_groups
+                .iter()
+                .map(|g| g.members.len())
+                .max()
+                .unwrap_or(0),
+            trigger_groups,
             categories,
             entries,
             word_sets,
@@ -368,8 +397,25 @@ impl Matcher {
         // do not overlap, as `find_iter` would give them.
         triggers.sort_unstable();
         triggers.dedup();
+        // Which regexes of each group match where their prefix occurs.
+        let mut candidates: Vec<(usize, usize)> = Vec::with_capacity(triggers.len());
+        let mut found: Option<PatternSet> = None;
+        for (g, at) in triggers {
+            let group = &self.trigger_groups[g];
+            if let [only] = group.members[..] {
+                candidates.push((only, at));
+                continue;
+            }
+            let set = group.set.get_or_init(|| self.pattern_set(&group.members));
+            let found = found.get_or_insert_with(|| PatternSet::new(self.largest_group));
+            found.clear();
+            let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+            set.which_overlapping_matches(&input, found);
+            candidates.extend(found.iter().map(|p| (group.members[p.as_usize()], at)));
+        }
+        candidates.sort_unstable();
         let mut last: Option<(usize, usize)> = None;
-        for (k, at) in triggers {
+        for (k, at) in candidates {
             if last.is_some_and(|(lk, end)| lk == k && at < end) {
                 continue;
             }
@@ -382,6 +428,23 @@ impl Matcher {
             *hits = leftmost_longest(std::mem::take(hits));
         }
         TextHits { by_group }
+    }
+
+    /// The regexes `members` as one set that reports every one matching.
+    fn pattern_set(&self, members: &[usize]) -> meta::Regex {
+        let sources: Vec<&str> = members
+            .iter()
+            .map(|&k| self.regexes[k].1.as_str())
+            .collect();
+        meta::Regex::builder()
+            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+            .configure(
+                meta::Config::new()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .nfa_size_limit(Some(1 << 26)),
+            )
+            .build_many(&sources)
+            .expect("each pattern was checked when the lexicon was read")
     }
 
     /// Non-overlapping hits of a group's entries in `text`, in text order.
