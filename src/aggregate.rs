@@ -280,7 +280,10 @@ fn name_words(name: &str) -> Vec<String> {
         .collect()
 }
 
-const TITLES: [&str; 6] = ["dr", "mr", "mrs", "ms", "miss", "prof"];
+const TITLES: [&str; 14] = [
+    "dr", "mr", "mrs", "ms", "miss", "prof", "mdm", "madam", "maam", "ma'am", "herr", "frau",
+    "mme", "sir",
+];
 
 /// Same person: one name's words start the other's (`Tom` ~ `Tom Reyes`),
 /// or a title and surname match a full name's surname (`Dr. Patel`).
@@ -291,9 +294,12 @@ pub fn same_name(a: &str, b: &str) -> bool {
 /// `same_name` on names already split into lowercase words.
 fn same_words(a: &[String], b: &[String]) -> bool {
     let titled = |w: &[String]| w.first().is_some_and(|f| TITLES.contains(&f.as_str()));
+    // "Mdm Lim" is Lim Siew Hoon too: a surname may come first.
     if titled(a) || titled(b) {
-        let sa = a.last();
-        return sa.is_some() && sa == b.last();
+        let (t, other) = if titled(a) { (a, b) } else { (b, a) };
+        let surname = t.last();
+        return surname.is_some()
+            && (surname == other.last() || (!titled(other) && surname == other.first()));
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !short.is_empty() && long[..short.len()] == short[..]

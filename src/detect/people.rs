@@ -939,6 +939,28 @@ fn is_cap(word: &str) -> bool {
         && (word.chars().count() == 1 || word.chars().any(char::is_lowercase))
 }
 
+/// Days and months: after a given name they are when, not a surname
+/// ("met Denis Friday").
+const CALENDAR: [&str; 17] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Dec",
+];
+
 /// Words that go on with a sentence after a name: conjunctions, adverbs
 /// and irregular verbs (regular ones end in -ed, -ing or -s of these).
 const SENTENCE_WORDS: [&str; 58] = [
@@ -1150,6 +1172,7 @@ fn find_names(
                 && words[given_at].chars().count() > 1
                 && is_cap(stem)
                 && !w.institutions.contains(stem)
+                && !CALENDAR.iter().any(|c| c.eq_ignore_ascii_case(stem))
                 && (i > 0 || title || w.given.contains(words[0]))
                 && (!title || w.given.contains(words[given_at]))
                 && !toks.get(j + 1).is_some_and(|n| is_cap(n.text))
@@ -1178,7 +1201,13 @@ fn find_names(
         // "Dr. Patel" keeps its title (the surname alone names no one);
         // "Dr. Anjali Patel" is Anjali Patel.
         let text = if title && words.len() == 2 {
-            format!("{}. {}", words[0], words[1])
+            // "Dr. Patel" keeps its dot, "Mdm Lim" has none.
+            let dot = if toks.get(i + 1).is_some_and(|t| t.text == ".") {
+                "."
+            } else {
+                ""
+            };
+            format!("{}{dot} {}", words[0], words[1])
         } else if title {
             words[1..].join(" ")
         } else {
@@ -1263,7 +1292,9 @@ fn short_for_client(det: &Detector<'_>, client: &[String], word: &str, known: &K
         // Enzo is not Lorenzo.
         let nickname = det.matcher.canonical_of("names/nicknames", word);
         let least = if nickname.is_some() { 4 } else { 3 };
-        nickname.is_some_and(|full| full.eq_ignore_ascii_case(first))
+        // Spellings apart by an h are one name (Christina, Cristina).
+        let plain = |x: &str| x.to_lowercase().replace('h', "");
+        nickname.is_some_and(|full| plain(full) == plain(first))
             || (n >= least && longer && first.starts_with(word))
     })
 }
@@ -1731,7 +1762,8 @@ fn mark_exclusions(
             let next = toks.get(ti + 1).map(|n| n.text);
             let after_comma =
                 prev == Some(",") && matches!(next, None | Some("," | "." | ")" | ";" | "and"));
-            let paren = prev == Some("(") && next == Some(")");
+            // "(16)", "Yesenia (16, just got her license)".
+            let paren = prev == Some("(") && matches!(next, Some(")" | "," | ";"));
             let aged = matches!(prev, Some("age" | "aged"));
             // "2 kids (Ada 9, Kelechi 6)": a number right after a name.
             let after_name = ti > 0
