@@ -32,13 +32,19 @@ pub fn find_signals(
                     _ => continue,
                 };
                 let pos = sent.start + hit.start;
-                // Doubt and privacy are about other people by nature ("Chidi
-                // already has an advisor", "Ingmar is a very private man"):
+                // Doubt, privacy and imposition are about other people by
+                // nature ("Chidi already has an advisor", "Ingmar is a very
+                // private man", "he wouldn't want to put him on the spot"):
                 // what counts is who said it.
-                let side = if matches!(category, "doubt" | "privacy") {
-                    speaker_side(det, scan, note, refs, s, pos)
-                } else {
-                    side_of(note, refs, s, pos)
+                // Imposition is also what the client says of themselves ("he
+                // doesn't want to bother her"): either way it counts.
+                let side = match category {
+                    "doubt" | "privacy" => speaker_side(det, scan, note, refs, s, pos),
+                    "imposition" => match speaker_side(det, scan, note, refs, s, pos) {
+                        Side::Client => Side::Client,
+                        _ => side_of(note, refs, s, pos),
+                    },
+                    _ => side_of(note, refs, s, pos),
                 };
                 out.signals.push(Signal {
                     kind,

@@ -897,7 +897,8 @@ fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
         }
         let skippable = DETERMINERS.contains(&lower.as_str())
             || strip_possessive(w).1
-            || w.chars().all(|c| c.is_lowercase() || c == '-');
+            || (w.chars().any(char::is_alphabetic)
+                && w.chars().all(|c| c.is_lowercase() || c == '-'));
         if !skippable {
             return false;
         }
