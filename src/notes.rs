@@ -38,6 +38,9 @@ pub struct Note {
     pub raw: RawNote,
     /// Its sentences in order.
     pub sentences: Vec<Sentence>,
+    /// Written all in lowercase (or typed in capitals, then lowered):
+    /// capitals mark no names.
+    pub lowercase: bool,
 }
 
 impl Note {
@@ -176,9 +179,14 @@ const ABBREVIATIONS: [&str; 24] = [
 /// Splits a note into sentences with speakers and lines.
 pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
     raw.text = unmark(std::mem::take(&mut raw.text));
-    unshout(&mut raw.text);
+    // A note typed in capitals ("CLIENT CALLED ABOUT BROTHER KEITH") is
+    // read in lowercase, as a dictated note is: capitals then mark no names.
+    let case = Casing::of(&raw.text);
+    if case.shouted() {
+        raw.text.make_ascii_lowercase();
+    }
     // In a note all in lowercase a sentence starts in lowercase too.
-    let lowercase = all_lowercase(&raw.text);
+    let lowercase = case.shouted() || case.lowercase();
     if lowercase {
         spoken_punctuation(&mut raw.text);
     }
@@ -225,23 +233,62 @@ pub fn split_note(mut raw: RawNote, roster: &Roster) -> Note {
             &mut sentences,
         );
     }
-    Note { raw, sentences }
+    Note {
+        raw,
+        sentences,
+        lowercase,
+    }
 }
 
-/// Whether a note is written (or was shouted, then lowered) all in
-/// lowercase: fewer than one word in twenty-five starts with a capital.
-pub fn all_lowercase(text: &str) -> bool {
-    let (mut words, mut capitals) = (0u32, 0u32);
-    let mut prev_alpha = false;
-    for b in text.bytes() {
-        let alpha = b.is_ascii_alphabetic();
-        if alpha && !prev_alpha {
-            words += 1;
-            capitals += u32::from(b.is_ascii_uppercase());
+/// The letters of a note by case, and its blanks (about its word count):
+/// counted in plain passes over the bytes.
+struct Casing {
+    upper: usize,
+    lower: usize,
+    blanks: usize,
+    /// Capitals that start a word.
+    initials: usize,
+}
+
+impl Casing {
+    fn of(text: &str) -> Casing {
+        // Counted in blocks small enough for byte-wide counters, which the
+        // compiler keeps in vector registers.
+        let (mut upper, mut lower, mut blanks, mut initials) = (0, 0, 0, 0);
+        let mut prev_alpha = false;
+        for block in text.as_bytes().chunks(255) {
+            let (mut u, mut l, mut b, mut i) = (0u8, 0u8, 0u8, 0u8);
+            for &c in block {
+                let up = c.is_ascii_uppercase();
+                u += u8::from(up);
+                l += u8::from(c.is_ascii_lowercase());
+                b += u8::from(c == b' ' || c == b'\n');
+                i += u8::from(up && !prev_alpha);
+                prev_alpha = c.is_ascii_alphabetic();
+            }
+            upper += usize::from(u);
+            lower += usize::from(l);
+            blanks += usize::from(b);
+            initials += usize::from(i);
         }
-        prev_alpha = alpha || b >= 0x80;
+        Casing {
+            upper,
+            lower,
+            blanks,
+            initials,
+        }
     }
-    words >= 20 && capitals * 25 < words
+
+    /// Typed in capitals: four in five letters.
+    fn shouted(&self) -> bool {
+        self.upper + self.lower >= 40 && self.upper > 4 * self.lower
+    }
+
+    /// Written in lowercase: fewer capitalised words than one in
+    /// twenty-five.
+    fn lowercase(&self) -> bool {
+        self.blanks + 1 >= 20 && self.initials * 25 < self.blanks + 1
+    }
 }
 
 /// Dictated punctuation spoken as words in a lowercase note ("bury him
@@ -267,19 +314,6 @@ fn spoken_punctuation(text: &mut String) {
             }
             from = end;
         }
-    }
-}
-
-/// A note typed in capitals ("CLIENT CALLED ABOUT BROTHER KEITH") is read
-/// in lowercase, as a dictated note is: capitals then mark no names.
-fn unshout(text: &mut str) {
-    let (mut upper, mut lower) = (0usize, 0usize);
-    for b in text.bytes() {
-        upper += usize::from(b.is_ascii_uppercase());
-        lower += usize::from(b.is_ascii_lowercase());
-    }
-    if upper + lower >= 40 && upper > 4 * lower {
-        text.make_ascii_lowercase();
     }
 }
 

@@ -9,7 +9,7 @@ pub mod clauses;
 pub mod objections;
 pub mod people;
 
-use crate::lexicon::matcher::{TextHits, WordSet};
+use crate::lexicon::matcher::{Lower, TextHits, WordSet};
 use crate::lexicon::Matcher;
 use crate::model::{Circle, NextStep};
 use crate::notes::{Note, Roster};
@@ -167,6 +167,8 @@ pub struct Detector<'a> {
     pub words: Words<'a>,
     /// The matcher's id of each group, resolved once.
     groups: [Option<usize>; Group::ALL.len()],
+    /// `names/nicknames`: nickname (lowercase) -> full given name.
+    nicknames: Option<&'a std::collections::HashMap<String, String>>,
 }
 
 /// The lexicon groups whose hits detection reads, sentence by sentence.
@@ -240,6 +242,8 @@ pub struct Words<'a> {
     pub after_person: WordSet<'a>,
     /// `names/person_nouns`.
     pub person_nouns: WordSet<'a>,
+    /// `people/family`.
+    pub family: WordSet<'a>,
     /// `negation/negators`.
     pub negators: WordSet<'a>,
     /// `grammar/advisor_openers`.
@@ -263,6 +267,7 @@ impl<'a> Detector<'a> {
                 before_person: matcher.word_set("names/before_person"),
                 after_person: matcher.word_set("names/after_person"),
                 person_nouns: matcher.word_set("names/person_nouns"),
+                family: matcher.word_set("people/family"),
                 titles: matcher.word_set("names/titles"),
                 institutions: matcher.word_set("names/institutions"),
                 negators: matcher.word_set("negation/negators"),
@@ -271,7 +276,14 @@ impl<'a> Detector<'a> {
                 object_verbs: matcher.word_set("grammar/object_verbs"),
             },
             groups: Group::ALL.map(|g| matcher.group_id(g.name())),
+            nicknames: matcher.canonicals("names/nicknames"),
         }
+    }
+
+    /// The full given name a nickname stands for (`bob` -> `Robert`).
+    pub fn nickname(&self, word: &str) -> Option<&'a str> {
+        let lower = Lower::new(word);
+        self.nicknames?.get(lower.as_str()).map(String::as_str)
     }
 
     /// Detects every fact in a note of a client whose earlier notes named

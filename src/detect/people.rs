@@ -155,7 +155,7 @@ pub fn find_people(
         full_names,
     } = met;
     let second_person = written_to_advisor(det, note);
-    let lowercase_note = crate::notes::all_lowercase(&note.raw.text);
+    let lowercase_note = note.lowercase;
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let toks = tokenize(&note.raw.text, sent.start, sent.end);
@@ -545,10 +545,9 @@ pub fn find_people(
                 // a how/what clause is no subject of the sentence.
                 let subordinate = referent == Referent::Advisor
                     && ti.checked_sub(1).is_some_and(|p| {
-                        matches!(
-                            toks[p].text.to_ascii_lowercase().as_str(),
-                            "how" | "what" | "why" | "which"
-                        )
+                        ["how", "what", "why", "which"]
+                            .iter()
+                            .any(|w| toks[p].text.eq_ignore_ascii_case(w))
                     });
                 tokens.push(RefTok {
                     pos: t.start,
@@ -625,14 +624,13 @@ pub fn find_people(
             // "... and danny told him he knows he needs it": a subject
             // after "and", "but", "then" or "so" starts a clause of its own.
             let coordinated = tokens.iter().filter(|r| !r.modifier).filter(|r| {
-                toks.iter()
-                    .position(|t| t.start == r.pos)
+                toks.binary_search_by_key(&r.pos, |t| t.start)
+                    .ok()
                     .and_then(|i| i.checked_sub(1))
                     .is_some_and(|p| {
-                        matches!(
-                            toks[p].text.to_ascii_lowercase().as_str(),
-                            "and" | "but" | "then" | "so"
-                        )
+                        ["and", "but", "then", "so"]
+                            .iter()
+                            .any(|w| toks[p].text.eq_ignore_ascii_case(w))
                     })
             });
             let before = breaks.len();
@@ -814,7 +812,7 @@ fn name_key(det: &Detector<'_>, name: &str, aliases: &FxHashMap<String, String>)
     }
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
-        match det.matcher.canonical_of("names/nicknames", w) {
+        match det.nickname(w) {
             Some(full) if i == 0 => out.push(full.to_string()),
             _ => out.push(w.clone()),
         }
@@ -990,7 +988,7 @@ fn lowercase_surname(det: &Detector<'_>, word: &str) -> bool {
         && !w.prepositions.contains(word)
         && !w.object_verbs.contains(word)
         && !w.negators.contains(word)
-        && !det.matcher.has_word("people/family", word)
+        && !w.family.contains(word)
 }
 
 /// Token indexes where a name follows a relationship word.
@@ -1030,7 +1028,10 @@ fn find_names(
         let shorthand = !is_cap(stem)
             && (!stem.is_ascii()
                 || known.may_have(stem)
-                || !spans.is_empty()
+                || spans.iter().any(|n: &NameSpan| {
+                    let first = n.text.split_once(' ').map_or(n.text.as_str(), |(f, _)| f);
+                    shape(first) == shape(stem)
+                })
                 || client.first().is_some_and(|c| shape(c) == shape(stem)))
             && stem.chars().all(char::is_alphabetic)
             && stem.chars().count() >= 3;
@@ -1078,7 +1079,7 @@ fn find_names(
             && stem.chars().count() >= 3
             && w.given.contains(stem)
             && !w.not_names.contains(stem)
-            && !det.matcher.has_word("people/family", stem)
+            && !w.family.contains(stem)
         {
             let mut last = i;
             let mut text = capitalise(stem);
@@ -1269,10 +1270,7 @@ fn find_names(
 /// Whether `short` (lowercase) shortens the first name `full`: "kath" of
 /// "kathleen", "sami" of "samir": at least three letters, and shorter.
 fn short_form(short: &str, full: &str) -> bool {
-    short.chars().count() >= 3
-        && full.chars().count() > short.chars().count()
-        && full != short
-        && full.starts_with(short)
+    full.len() > short.len() && full.starts_with(short) && short.chars().count() >= 3
 }
 
 /// "Gwen" in the notes of Gwendolyn Ashby, "Iggy" in Ignatius Oyelowo's:
@@ -1285,18 +1283,22 @@ fn short_for_client(det: &Detector<'_>, client: &[String], word: &str, known: &K
     if given.is_empty() || client.iter().any(|c| c == word) || known.contains(word) {
         return false;
     }
-    let n = word.chars().count();
+    // Spellings apart by an h are one name (Christina, Cristina).
+    let plain = |x: &str| x.to_lowercase().replace('h', "");
+    let nickname = det.nickname(word);
     given.iter().any(|first| {
-        let longer = first.chars().count() >= n + 2;
+        if nickname.is_some_and(|full| plain(full) == plain(first)) {
+            return true;
+        }
         // A listed nickname of another name needs four letters to count
-        // ("Dan" is Daniel's, not Danielle's). A name's end is not enough:
-        // Enzo is not Lorenzo.
-        let nickname = det.matcher.canonical_of("names/nicknames", word);
+        // ("Dan" is Daniel's, not Danielle's). A name's end is not
+        // enough: Enzo is not Lorenzo.
+        let n = word.chars().count();
         let least = if nickname.is_some() { 4 } else { 3 };
-        // Spellings apart by an h are one name (Christina, Cristina).
-        let plain = |x: &str| x.to_lowercase().replace('h', "");
-        nickname.is_some_and(|full| plain(full) == plain(first))
-            || (n >= least && longer && first.starts_with(word))
+        first.len() > word.len()
+            && first.starts_with(word)
+            && n >= least
+            && first.chars().count() >= n + 2
     })
 }
 
@@ -1424,7 +1426,7 @@ fn find_relationships(
                 // "her husband's twin": a relative of the client's relative
                 // is family of the client's; a spouse's parent or sibling
                 // an in-law.
-                let relative = det.matcher.has_word("people/family", stem);
+                let relative = det.words.family.contains(stem);
                 if relative {
                     let lower = stem.to_lowercase();
                     let term = det

@@ -494,6 +494,11 @@ impl Matcher {
             .map(String::as_str)
     }
 
+    /// A category's `phrase => canonical` terms (lowercase phrases).
+    pub fn canonicals(&self, category: &str) -> Option<&HashMap<String, String>> {
+        self.canonicals.get(category)
+    }
+
     /// A category's literals for repeated lookups (empty if no such file).
     pub fn word_set(&self, category: &str) -> WordSet<'_> {
         WordSet(self.word_sets.get(category))
