@@ -37,6 +37,36 @@ enum Literal {
     Trigger(usize),
 }
 
+/// Each thread's regex search caches for one matcher: by regex index, then
+/// by trigger group after them.
+#[derive(Default)]
+struct Caches {
+    matcher: Option<usize>,
+    slots: Vec<Option<meta::Cache>>,
+}
+
+impl Caches {
+    fn slot(
+        &mut self,
+        matcher: usize,
+        i: usize,
+        make: impl FnOnce() -> meta::Cache,
+    ) -> &mut meta::Cache {
+        if self.matcher != Some(matcher) {
+            self.matcher = Some(matcher);
+            self.slots.clear();
+        }
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i].get_or_insert_with(make)
+    }
+}
+
+thread_local! {
+    static CACHES: std::cell::RefCell<Caches> = std::cell::RefCell::new(Caches::default());
+}
+
 /// Regexes that share their prefixes ("asked " starts a dozen): where a
 /// prefix occurs, one search of all of them at once says which match.
 struct TriggerGroup {
@@ -77,6 +107,9 @@ impl TextHits {
 
 /// All lexicons compiled for matching.
 pub struct Matcher {
+    /// Unique per matcher in the process: the key of each thread's regex
+    /// search caches.
+    id: usize,
     /// Group names in id order, for `scan`.
     group_names: Vec<String>,
     /// Group name -> id.
@@ -321,7 +354,9 @@ impl Matcher {
                     .map_err(|e| compile_error(format!("cannot compile phrases: {e}")))?,
             )
         };
+        static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         Ok(Matcher {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             canonicals,
             group_ids: group_names
                 .iter()
@@ -410,7 +445,11 @@ impl Matcher {
             let found = found.get_or_insert_with(|| PatternSet::new(self.largest_group));
             found.clear();
             let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-            set.which_overlapping_matches(&input, found);
+            let slot = self.regexes.len() + g;
+            CACHES.with_borrow_mut(|caches| {
+                let cache = caches.slot(self.id, slot, || set.create_cache());
+                set.which_overlapping_matches_with(cache, &input, found);
+            });
             candidates.extend(found.iter().map(|p| (group.members[p.as_usize()], at)));
         }
         candidates.sort_unstable();
@@ -419,7 +458,8 @@ impl Matcher {
             if last.is_some_and(|(lk, end)| lk == k && at < end) {
                 continue;
             }
-            if let Some(m) = self.regexes[k].1.match_at(text, at) {
+            let found = self.with_cache(k, |re, cache| re.match_at_with(cache, text, at));
+            if let Some(m) = found {
                 push(k, m.start, m.end);
                 last = Some((k, m.end.max(m.start + 1)));
             }
@@ -428,6 +468,15 @@ impl Matcher {
             *hits = leftmost_longest(std::mem::take(hits));
         }
         TextHits { by_group }
+    }
+
+    /// Runs `f` on regex `k` with this thread's search cache for it.
+    fn with_cache<T>(&self, k: usize, f: impl FnOnce(&LazyRegex, &mut meta::Cache) -> T) -> T {
+        let re = &self.regexes[k].1;
+        CACHES.with_borrow_mut(|caches| {
+            let cache = caches.slot(self.id, k, || re.get().create_cache());
+            f(re, cache)
+        })
     }
 
     /// The regexes `members` as one set that reports every one matching.

@@ -114,6 +114,18 @@ impl LazyRegex {
         self.get().search(&input).map(|m| m.range())
     }
 
+    /// Like `match_at`, with the caller's search cache (one per thread:
+    /// the regex's shared pool of caches is contended on many cores).
+    pub fn match_at_with(
+        &self,
+        cache: &mut meta::Cache,
+        text: &str,
+        at: usize,
+    ) -> Option<std::ops::Range<usize>> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        self.get().search_with(cache, &input).map(|m| m.range())
+    }
+
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
         self.get().is_match(text)
