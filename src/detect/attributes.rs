@@ -5,7 +5,9 @@
 //! A phrase whose subject is the client, the advisor or nobody is dropped:
 //! the client's own needs are not a person's.
 use super::clauses::Refs;
-use super::{Attribute, AttributeKind, Detector, Findings, Group, IntroForm, Referent, Scanned};
+use super::{
+    is_word, Attribute, AttributeKind, Detector, Findings, Group, IntroForm, Referent, Scanned,
+};
 use crate::model::NextStep;
 use crate::notes::Note;
 
@@ -82,9 +84,9 @@ fn asked_by_advisor(refs: &Refs, s: usize, text: &str, start: usize, pos: usize)
             let (mut question, mut relative) = (false, false);
             for w in between.split_inclusive(|c: char| !c.is_alphanumeric()) {
                 let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                if word.eq_ignore_ascii_case("whether") || word.eq_ignore_ascii_case("if") {
+                if is_word(word, &["whether", "if"]) {
                     question = true;
-                } else if word.eq_ignore_ascii_case("who") || word.eq_ignore_ascii_case("whose") {
+                } else if is_word(word, &["who", "whose"]) {
                     relative = true;
                 }
                 if w.ends_with(',') {

@@ -280,6 +280,14 @@ impl<'a> Detector<'a> {
         }
     }
 
+    /// The reporting verbs ("said", "mentioned that", "replied") among the
+    /// hits in `note.text[start..end]`, relative to `start`, in text order.
+    pub fn reporting(&self, scan: &Scanned, start: usize, end: usize) -> Vec<crate::lexicon::Hit> {
+        let mut hits = scan.within(Group::Clauses, start, end);
+        hits.retain(|h| self.matcher.kind(h.category) == "reporting");
+        hits
+    }
+
     /// The full given name a nickname stands for (`bob` -> `Robert`).
     pub fn nickname(&self, word: &str) -> Option<&'a str> {
         let lower = Lower::new(word);
@@ -387,6 +395,11 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok<'_>> {
         }
     }
     toks
+}
+
+/// Whether a word is one of `words`, ignoring ASCII case.
+pub fn is_word(word: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// `Tom's` -> (`Tom`, true).

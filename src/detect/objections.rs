@@ -134,12 +134,7 @@ fn speaker_side(
     pos: usize,
 ) -> Side {
     let sent = note.sentences[s];
-    let verb = scan
-        .within(Group::Clauses, sent.start, pos)
-        .into_iter()
-        .rev()
-        .find(|h| det.matcher.kind(h.category) == "reporting");
-    match verb {
+    match det.reporting(scan, sent.start, pos).last() {
         Some(h) => side_of(note, refs, s, sent.start + h.start),
         None => side_of(note, refs, s, pos),
     }

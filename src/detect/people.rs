@@ -6,8 +6,8 @@
 //! find the subject of a phrase. Merging across notes happens in `aggregate`.
 use super::clauses::{find_arrows, find_breaks, RefTok, Refs};
 use super::{
-    strip_possessive, tokenize, Detector, Exclusion, Findings, Group, Mention, Referent, Scanned,
-    Tok,
+    is_word, strip_possessive, tokenize, Detector, Exclusion, Findings, Group, Mention, Referent,
+    Scanned, Tok,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -51,9 +51,8 @@ struct Rel {
     canonical: String,
     circle: Circle,
     has_det: bool,
-    /// `his`/`her`/`their`: whose relative it is depends on who came before.
-    personal_det: bool,
-    /// Which: `his` or `her` (empty otherwise).
+    /// `his` or `her` (empty otherwise): whose relative it is depends on
+    /// who came before.
     personal_word: &'static str,
     /// `siblings`, `partners`: names a list, never one unnamed person.
     plural: bool,
@@ -231,7 +230,7 @@ pub fn find_people(
         // sex ("his daughter Fiona ..., while his son Callum").
         for ri in 0..rels.len() {
             let r = &rels[ri];
-            if !r.personal_det || r.owner.is_some() {
+            if !r.personal_det() || r.owner.is_some() {
                 continue;
             }
             let before = names
@@ -242,10 +241,9 @@ pub fn find_people(
             if let Some((ni, n)) = before {
                 // "His brother Tom mentioned that his wife ...": what Tom
                 // reports of "his" is Tom's.
-                let reported = scan
-                    .within(Group::Clauses, toks[n.last].end, toks[r.first].start)
-                    .iter()
-                    .any(|h| det.matcher.kind(h.category) == "reporting");
+                let reported = !det
+                    .reporting(scan, toks[n.last].end, toks[r.first].start)
+                    .is_empty();
                 let again = rels[..ri].iter().any(|e| {
                     e.personal_word == r.personal_word
                         && e.owner.is_none()
@@ -402,7 +400,7 @@ pub fn find_people(
                 referent: Referent::Person(idx),
                 carried: false,
                 modifier: (possessive && r.first > 1) || after_preposition(det, &toks, r.first),
-                owned: r.personal_det && r.owner.is_some(),
+                owned: r.personal_det() && r.owner.is_some(),
             });
         }
         // "Asked Cosima if anyone comes to mind": shorthand drops the "I".
@@ -544,11 +542,9 @@ pub fn find_people(
                 // "pleased with how we had handled it": the advisor inside
                 // a how/what clause is no subject of the sentence.
                 let subordinate = referent == Referent::Advisor
-                    && ti.checked_sub(1).is_some_and(|p| {
-                        ["how", "what", "why", "which"]
-                            .iter()
-                            .any(|w| toks[p].text.eq_ignore_ascii_case(w))
-                    });
+                    && ti
+                        .checked_sub(1)
+                        .is_some_and(|p| is_word(toks[p].text, &["how", "what", "why", "which"]));
                 tokens.push(RefTok {
                     pos: t.start,
                     referent,
@@ -589,10 +585,9 @@ pub fn find_people(
                 .map(|r| r.pos)
             {
                 let text = &note.raw.text[client_at..sent.end];
-                let report = scan
-                    .within(Group::Clauses, client_at, sent.end)
+                let report = det
+                    .reporting(scan, client_at, sent.end)
                     .iter()
-                    .filter(|h| det.matcher.kind(h.category) == "reporting")
                     .map(|h| client_at + h.end)
                     .chain(text.find(':').map(|c| client_at + c + 1))
                     .min();
@@ -627,11 +622,7 @@ pub fn find_people(
                 toks.binary_search_by_key(&r.pos, |t| t.start)
                     .ok()
                     .and_then(|i| i.checked_sub(1))
-                    .is_some_and(|p| {
-                        ["and", "but", "then", "so"]
-                            .iter()
-                            .any(|w| toks[p].text.eq_ignore_ascii_case(w))
-                    })
+                    .is_some_and(|p| is_word(toks[p].text, &["and", "but", "then", "so"]))
             });
             let before = breaks.len();
             breaks.extend(coordinated.map(|r| r.pos));
@@ -881,7 +872,7 @@ fn after_preposition(det: &Detector<'_>, toks: &[Tok<'_>], idx: usize) -> bool {
         };
         let w = toks[prev].text;
         // "asked re: Joaquín": shorthand's "re" with its colon.
-        if w == ":" && prev > 0 && toks[prev - 1].text.eq_ignore_ascii_case("re") {
+        if w == ":" && prev > 0 && is_word(toks[prev - 1].text, &["re"]) {
             return true;
         }
         // "with Arturo", and "asked Gareth", "told Nadia": objects both.
@@ -1295,10 +1286,7 @@ fn short_for_client(det: &Detector<'_>, client: &[String], word: &str, known: &K
         // enough: Enzo is not Lorenzo.
         let n = word.chars().count();
         let least = if nickname.is_some() { 4 } else { 3 };
-        first.len() > word.len()
-            && first.starts_with(word)
-            && n >= least
-            && first.chars().count() >= n + 2
+        short_form(word, first) && n >= least && first.chars().count() >= n + 2
     })
 }
 
@@ -1334,7 +1322,7 @@ fn is_unlisted_name(
             .any(|t| w.person_nouns.contains(strip_possessive(t.text).0))
     };
     let apposition = after == ","
-        && matches!(after2.to_ascii_lowercase().as_str(), "a" | "an")
+        && is_word(after2, &["a", "an"])
         && person_near(last + 3..(last + 5).min(toks.len()));
     apposition
         || (first > 0
@@ -1370,7 +1358,6 @@ fn find_relationships(
         // Look back over up to two adjectives for a determiner or "Tom's".
         let mut has_det = false;
         let mut definite = false;
-        let mut personal_det = false;
         let mut personal_word = "";
         let mut in_law = false;
         let mut indefinite = false;
@@ -1403,7 +1390,6 @@ fn find_relationships(
                 has_det = true;
                 definite = lower.as_str() == "the";
                 // "their CPA" after "Emiko" is still the household's CPA.
-                personal_det = matches!(lower.as_str(), "his" | "her");
                 personal_word = match lower.as_str() {
                     "his" => "his",
                     "her" => "her",
@@ -1481,7 +1467,6 @@ fn find_relationships(
             canonical,
             circle,
             has_det,
-            personal_det,
             personal_word,
             plural: {
                 let said = toks[first..=last]
@@ -1680,6 +1665,11 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
 }
 
 impl Rel {
+    /// `his`/`her` stands before it.
+    fn personal_det(&self) -> bool {
+        !self.personal_word.is_empty()
+    }
+
     fn possessive_owner(&self) -> bool {
         self.owner.is_some()
     }
@@ -1778,10 +1768,7 @@ fn mark_exclusions(
             // "his daughter ..., she is 15."
             let is_age = prev == Some("is")
                 && ti >= 2
-                && matches!(
-                    toks[ti - 2].text.to_ascii_lowercase().as_str(),
-                    "she" | "he"
-                )
+                && is_word(toks[ti - 2].text, &["she", "he"])
                 && matches!(next, None | Some("," | "." | ";" | "and" | "years"));
             (after_comma || paren || aged || is_age || after_name)
                 .then(|| t.text.parse::<u32>().ok())
