@@ -280,10 +280,16 @@ fn name_words(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Titles that, before a surname, name one person (`Dr. Patel`, `Mdm Lim`).
 const TITLES: [&str; 14] = [
     "dr", "mr", "mrs", "ms", "miss", "prof", "mdm", "madam", "maam", "ma'am", "herr", "frau",
     "mme", "sir",
 ];
+
+/// Whether a lowercase word, without its dot, is a title `same_name` knows.
+pub fn is_title(word: &str) -> bool {
+    TITLES.contains(&word)
+}
 
 /// Same person: one name's words start the other's (`Tom` ~ `Tom Reyes`),
 /// or a title and surname match a full name's surname (`Dr. Patel`).
@@ -293,7 +299,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
 
 /// `same_name` on names already split into lowercase words.
 fn same_words(a: &[String], b: &[String]) -> bool {
-    let titled = |w: &[String]| w.first().is_some_and(|f| TITLES.contains(&f.as_str()));
+    let titled = |w: &[String]| w.first().is_some_and(|f| is_title(f));
     // "Mdm Lim" is Lim Siew Hoon too: a surname may come first.
     if titled(a) || titled(b) {
         let (t, other) = if titled(a) { (a, b) } else { (b, a) };
