@@ -360,7 +360,13 @@ fn merge_people(notes: &[NoteRecord]) -> Vec<Person> {
             if let Some(name) = &m.name {
                 // The fullest name used.
                 let w = words.clone().unwrap_or_default();
-                if p.name.is_none() || w.len() > p.name_words.len() {
+                // A nickname keyed to a full name gives way to the full name.
+                let count = |n: &str| n.split_whitespace().count();
+                let fuller = p
+                    .name
+                    .as_deref()
+                    .is_some_and(|old| w.len() == p.name_words.len() && count(name) > count(old));
+                if p.name.is_none() || w.len() > p.name_words.len() || fuller {
                     p.name = Some(name.clone());
                     p.name_words = w;
                 }

@@ -668,9 +668,17 @@ fn read_input(input: &Input, cfg: &Config) -> FileResult {
 pub fn analyse_client(mut raws: Vec<read::RawNote>, detector: &Detector<'_>) -> Vec<NoteRecord> {
     aggregate::oldest_first(&mut raws, |n| (n.date, &n.path, n.line));
     let mut met = Acquaintances::default();
-    raws.into_iter()
+    let mut records: Vec<NoteRecord> = raws
+        .into_iter()
         .map(|raw| analyse_note(raw, detector, &mut met))
-        .collect()
+        .collect();
+    // A nickname used before the notes gave the full name it stands for.
+    for (m, _) in records.iter_mut().flat_map(|r| r.mentions.iter_mut()) {
+        if let Some(full) = m.key.as_deref().and_then(|k| met.full_key(k)) {
+            m.key = Some(full.to_string());
+        }
+    }
+    records
 }
 
 /// One note through notes -> detect -> rules, kept as a compact record; the

@@ -107,6 +107,17 @@ fn shape(word: &str) -> (usize, u64) {
     (word.len().min(63), 1 << (first & 63))
 }
 
+impl Acquaintances {
+    /// The full name key that a one-word key turned out to be an alias or
+    /// short form of: "G's golf mate Robbo" before "Peter Robinson (Robbo)".
+    pub fn full_key(&self, key: &str) -> Option<&str> {
+        if key.contains(' ') {
+            return None;
+        }
+        self.aliases.get(key).map(String::as_str)
+    }
+}
+
 impl Known {
     fn insert(&mut self, name: String) {
         let (len, bit) = shape(&name);
@@ -315,7 +326,7 @@ pub fn find_people(
                     if let Some((first, _)) = key.split_once(' ') {
                         full_names.insert(first.to_string(), key.clone());
                     }
-                    if let Some(alias) = alias_after(&toks, n) {
+                    if let Some(alias) = alias_after(det, &toks, n) {
                         known.insert(alias.to_lowercase());
                         aliases.insert(alias.to_lowercase(), key.clone());
                     }
@@ -818,7 +829,7 @@ fn name_key(det: &Detector<'_>, name: &str, aliases: &FxHashMap<String, String>)
 /// A nickname given right after a name: `Dmitri "Dima" Sokolov` (skipped
 /// inside the name), `Priscilla Owusu, who everyone calls Cilla`,
 /// `Robert Hale, who goes by Bobby`, `known as`, `aka`.
-fn alias_after(toks: &[Tok<'_>], n: &NameSpan) -> Option<String> {
+fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<String> {
     // A quoted nickname inside the span.
     for k in n.first..n.last {
         if matches!(toks[k].text, "\"" | "“")
@@ -827,6 +838,28 @@ fn alias_after(toks: &[Tok<'_>], n: &NameSpan) -> Option<String> {
                 .is_some_and(|q| matches!(q.text, "\"" | "”"))
         {
             return Some(toks[k + 1].text.to_string());
+        }
+    }
+    // "Peter Robinson (Robbo)": one capitalised word in brackets after a
+    // full name, that begins as one of the name's words does or is a
+    // listed nickname of its first ("Margaret Lyons (Peggy)").
+    if let [open, word, close, ..] = &toks[(n.last + 1).min(toks.len())..] {
+        let name: Vec<&str> = n.text.split_whitespace().collect();
+        let stem = strip_possessive(word.text).0;
+        let prefix = |w: &str| w.chars().take(2).collect::<String>().to_lowercase();
+        let like = |w: &str| w.chars().count() >= 3 && prefix(w) == prefix(stem);
+        if open.text == "("
+            && close.text == ")"
+            && name.len() >= 2
+            && is_cap(stem)
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().any(char::is_lowercase)
+            && (name.iter().any(|w| like(w))
+                || det
+                    .nickname(&stem.to_lowercase())
+                    .is_some_and(|full| full.eq_ignore_ascii_case(name[0])))
+        {
+            return Some(stem.to_string());
         }
     }
     let rest: Vec<String> = toks
@@ -1408,7 +1441,10 @@ fn find_relationships(
                     .to_lowercase()
                     .split_whitespace()
                     .any(|c| c == stem_lower)
-                    || stem_lower == "client";
+                    || stem_lower == "client"
+                    // Shorthand's "G's golf mate" for Graeme's.
+                    || (stem.len() == 1
+                        && note.raw.client.get(..1).is_some_and(|c| c.eq_ignore_ascii_case(stem)));
                 // "her husband's twin": a relative of the client's relative
                 // is family of the client's; a spouse's parent or sibling
                 // an in-law.
