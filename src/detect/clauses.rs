@@ -54,14 +54,22 @@ impl Refs {
             .filter(|&b| b <= pos)
             .max()
             .unwrap_or(0);
+        // Who speaks inside a quotation is no subject outside it: `told me
+        // "you are the first advisor ..." and thanked me`.
+        let here = self.quote_at(sentence, pos).map(|q| q.0);
+        let seen = |t: &&RefTok| {
+            self.quote_at(sentence, t.pos)
+                .is_none_or(|q| Some(q.0) == here)
+        };
         toks.iter()
+            .filter(seen)
             .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
             .or_else(|| {
                 // A public figure after a verb is its object ("quoted Warren
                 // Buffett ..., and thanked us"), never the one acting; nor
                 // is someone's relative ("Rose lost her husband in May and
                 // is overwhelmed": Rose is).
-                toks.iter().rev().find(|t| {
+                toks.iter().rev().filter(seen).find(|t| {
                     t.pos < pos && !t.modifier && !t.owned && t.referent != Referent::Outsider
                 })
             })

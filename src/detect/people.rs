@@ -491,6 +491,11 @@ pub fn find_people(
                 ("you", _) if second_person => Some(Referent::Advisor),
                 ("you", _) => Some(Referent::Client),
                 ("who" | "whose", _) => antecedent(&tokens, &toks, ti),
+                // "Asked if she'd mention me to Mrs Pugh": the one the
+                // advisor asks, in a note about the client, is the client.
+                ("he" | "she" | "they", _) if asked_client(det, &toks, ti) => {
+                    Some(Referent::Client)
+                }
                 ("he" | "she" | "they", _) => {
                     // The same pronoun earlier in the sentence means the same
                     // person ("whether she ..., she went quiet"); otherwise
@@ -893,6 +898,20 @@ fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<Str
         .count();
     let alias = toks.get(n.last + 1 + skip + commas.min(1))?;
     is_cap(alias.text).then(|| strip_possessive(alias.text).0.to_string())
+}
+
+/// Whether the pronoun at `ti` follows "Asked if" / "Asked her whether"
+/// at the start of a sentence: an advisor's question to no one named.
+fn asked_client(det: &Detector<'_>, toks: &[Tok<'_>], ti: usize) -> bool {
+    let Some(conj) = ti.checked_sub(1) else {
+        return false;
+    };
+    conj >= 1
+        && is_word(toks[conj].text, &["if", "whether"])
+        && det.words.advisor_openers.contains(toks[0].text)
+        && toks[1..conj]
+            .iter()
+            .all(|t| is_word(t.text, &["her", "him", "them", "the", "client"]))
 }
 
 /// "with Arturo", "about his brother": an object of a preposition, looking

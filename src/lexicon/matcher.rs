@@ -13,6 +13,7 @@ use regex_automata::{meta, Anchored, Input, PatternSet};
 
 use super::overlay::LexiconSet;
 use super::parse::{apostrophe_variants, LazyRegex, LexiconError, Pattern};
+use super::shorthand::Shorthand;
 
 /// One match of a lexicon entry in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,6 +247,7 @@ impl Matcher {
         let mut by_group: BTreeMap<String, Parts> = BTreeMap::new();
         let mut word_sets = HashMap::new();
         let mut canonicals: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let shorthand = Shorthand::from_set(set);
         for (id, list) in set {
             let cat = u16::try_from(categories.len()).map_err(|_| LexiconError {
                 path: id.clone(),
@@ -267,13 +269,27 @@ impl Matcher {
                                 .or_default()
                                 .insert(p.to_lowercase(), entry.canonical.clone());
                         }
-                        for variant in apostrophe_variants(p) {
-                            words.insert(variant.to_lowercase());
-                            slot.0.push(variant);
-                            slot.1.push(idx);
+                        for spelled in shorthand.phrase_variants(p) {
+                            for variant in apostrophe_variants(&spelled) {
+                                words.insert(variant.to_lowercase());
+                                slot.0.push(variant);
+                                slot.1.push(idx);
+                            }
                         }
                     }
-                    Pattern::Regex(r) => slot.2.push((r.clone(), idx)),
+                    Pattern::Regex(r) => {
+                        let widened = match shorthand.regex_source(r.as_str()) {
+                            Some(source) => {
+                                LazyRegex::parse(&source).map_err(|message| LexiconError {
+                                    path: id.clone(),
+                                    line: entry.line,
+                                    message: format!("with its short forms: {message}"),
+                                })?
+                            }
+                            None => r.clone(),
+                        };
+                        slot.2.push((widened, idx));
+                    }
                 }
             }
             word_sets.insert(id.clone(), words);

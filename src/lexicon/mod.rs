@@ -4,6 +4,7 @@ pub mod builtin;
 pub mod matcher;
 pub mod overlay;
 pub mod parse;
+pub mod shorthand;
 
 pub use matcher::{Hit, Lower, Matcher};
 pub use overlay::{load_lexicons, LexiconSet};
