@@ -280,15 +280,24 @@ fn name_words(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Titles that, before a surname, name one person (`Dr. Patel`, `Mdm Lim`).
-const TITLES: [&str; 14] = [
-    "dr", "mr", "mrs", "ms", "miss", "prof", "mdm", "madam", "maam", "ma'am", "herr", "frau",
-    "mme", "sir",
-];
-
-/// Whether a lowercase word, without its dot, is a title `same_name` knows.
+/// Whether a lowercase word, without its dot, is a title of the built-in
+/// `names/titles` list ("dr", "mdm", "chief"): before a surname it names one
+/// person (`Dr. Patel`, `Mdm Lim`).
 pub fn is_title(word: &str) -> bool {
-    TITLES.contains(&word)
+    static TITLES: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    TITLES
+        .get_or_init(|| {
+            crate::lexicon::builtin::FILES
+                .iter()
+                .filter(|(path, _)| *path == "names/titles.txt")
+                .flat_map(|(_, text)| text.lines())
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| l.split("=>").next().unwrap_or(l).trim().to_lowercase())
+                .collect()
+        })
+        .contains(word)
 }
 
 /// Same person: one name's words start the other's (`Tom` ~ `Tom Reyes`),

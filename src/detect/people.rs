@@ -111,9 +111,6 @@ impl Acquaintances {
     /// The full name key that a one-word key turned out to be an alias or
     /// short form of: "G's golf mate Robbo" before "Peter Robinson (Robbo)".
     pub fn full_key(&self, key: &str) -> Option<&str> {
-        if key.contains(' ') {
-            return None;
-        }
         self.aliases.get(key).map(String::as_str)
     }
 }
@@ -199,6 +196,16 @@ pub fn find_people(
             lowercase: &lowercase_slots,
         };
         let mut names = find_names(det, &toks, &client_words, known, slots);
+        // "Separately, his brother-in-law rang": an adverb opening the
+        // sentence is no name, whatever stands beside it.
+        names.retain(|n| {
+            !(n.class == NameClass::Unsure
+                && n.first == 0
+                && n.first == n.last
+                && n.text.len() > 4
+                && n.text.ends_with("ly")
+                && !det.words.given.contains(&n.text))
+        });
         // "Hubby Dario", "Bro Matteo": a capitalised relationship word in
         // front of a name is not part of it.
         // So is one that is no given name in front of a given one ("Cousin
@@ -209,10 +216,16 @@ pub fn find_people(
         }) {
             if let Some(r) = rels.iter().find(|r| r.first == n.first && r.last < n.last) {
                 n.first = r.last + 1;
-                let rest: Vec<&str> = toks[n.first..=n.last]
+                let mut rest: Vec<&str> = toks[n.first..=n.last]
                     .iter()
                     .map(|t| strip_possessive(t.text).0)
+                    .filter(|w| *w != ".")
                     .collect();
+                // "Wife Mdm Goh Siew Hoon" is Goh Siew Hoon ("Wife Mdm Goh"
+                // keeps the title: a surname alone names no one).
+                if rest.len() >= 3 && det.words.titles.contains(rest[0].trim_end_matches('.')) {
+                    rest.remove(0);
+                }
                 n.text = rest.join(" ");
                 if det.words.given.contains(rest[0]) || known.contains(&rest[0].to_lowercase()) {
                     n.class = NameClass::Given;
@@ -322,7 +335,36 @@ pub fn find_people(
                             aliases.insert(lower.clone(), k.clone());
                         }
                     }
-                    let key = name_key(det, &n.text, aliases);
+                    let mut key = name_key(det, &n.text, aliases);
+                    // "Nanay Pacing (Pacita Manalo)", "Mrs. Oanh - Oanh Pham -":
+                    // a fuller name set off right after a name is that
+                    // person's, and the first is an alias of it.
+                    // Fuller: more words, or as many with no title or
+                    // kinship word in front ("Jun Santos (Kuya Jun)" stays).
+                    let fuller = names.get(ni + 1).filter(|m| {
+                        let words = |x: &str| x.split_whitespace().count();
+                        let honorific = |x: &str| {
+                            x.split_whitespace().next().is_some_and(|f| {
+                                let f = f.trim_end_matches('.');
+                                det.words.titles.contains(f) || det.words.family.contains(f)
+                            })
+                        };
+                        m.first == n.last + 2
+                            && matches!(toks[n.last + 1].text, "(" | "-" | "–" | "—")
+                            && matches!(m.class, NameClass::Given | NameClass::Unsure)
+                            && words(&m.text) >= 2
+                            && !honorific(&m.text)
+                            && (words(&m.text) > words(&n.text) || honorific(&n.text))
+                    });
+                    let mut shown = &n.text;
+                    if let Some(m) = fuller {
+                        let full = name_key(det, &m.text, aliases);
+                        if full != key {
+                            aliases.insert(lower.clone(), full.clone());
+                            key = full;
+                            shown = &m.text;
+                        }
+                    }
                     if let Some((first, _)) = key.split_once(' ') {
                         full_names.insert(first.to_string(), key.clone());
                     }
@@ -335,7 +377,7 @@ pub fn find_people(
                         sentence: s,
                         start: pos,
                         end: toks[n.last].end,
-                        name: Some(n.text.clone()),
+                        name: Some(shown.clone()),
                         relationship: rel.map(relationship_text),
                         circle: Some(rel.map_or(Circle::Unknown, |r| {
                             if r.owner.is_some() {
@@ -812,10 +854,8 @@ fn name_key(det: &Detector<'_>, name: &str, aliases: &FxHashMap<String, String>)
         .filter(|w| !w.ends_with('.'))
         .map(str::to_lowercase)
         .collect();
-    if let [only] = words.as_slice() {
-        if let Some(full) = aliases.get(only) {
-            return full.clone();
-        }
+    if let Some(full) = aliases.get(&words.join(" ")) {
+        return full.clone();
     }
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
@@ -1588,6 +1628,26 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
             // "at the Dayton plant, Oksana": a capitalised word used as an
             // adjective is part of the phrase, not the name.
             if let Some(ni) = names.iter().position(|n| n.first == j) {
+                // ... and so is a place after a preposition when a name
+                // follows it ("at the council in Swansea, Delyth Pugh").
+                // ("in Daly City": the place runs over capitalised words).
+                let mut after = names[ni].last + 1;
+                while toks.get(after).is_some_and(|t| is_cap(t.text)) {
+                    after += 1;
+                }
+                let place = hops > 0
+                    && matches!(
+                        names[ni].class,
+                        NameClass::Unsure | NameClass::Given | NameClass::Public
+                    )
+                    && det.words.prepositions.contains(toks[j - 1].text)
+                    && toks.get(after).is_some_and(|t| t.text == ",")
+                    && names.iter().any(|n| n.first == after + 1);
+                if place {
+                    j = after;
+                    hops += 1;
+                    continue;
+                }
                 let modifies_next = hops > 0
                     && names[ni].class == NameClass::Unsure
                     && toks
@@ -1820,11 +1880,13 @@ fn mark_exclusions(
                 && persons
                     .iter()
                     .any(|(p, _)| *p <= toks[ti - 1].start && toks[ti - 1].start - *p < 30);
-            // "his daughter ..., she is 15."
-            let is_age = prev == Some("is")
+            // "his daughter ..., she is 15.", "Their boy Colt is 15 and
+            // showing steers", "Ava just turned 16".
+            let is_age = matches!(prev, Some("is" | "turns" | "turned"))
                 && ti >= 2
-                && is_word(toks[ti - 2].text, &["she", "he"])
-                && matches!(next, None | Some("," | "." | ";" | "and" | "years"));
+                && (is_word(toks[ti - 2].text, &["she", "he"])
+                    || persons.iter().any(|(p, _)| *p == toks[ti - 2].start))
+                && matches!(next, None | Some("," | "." | ";" | "and" | "years" | "yrs"));
             (after_comma || paren || aged || is_age || after_name)
                 .then(|| t.text.parse::<u32>().ok())
                 .flatten()

@@ -41,20 +41,17 @@ pub struct LazyRegex {
 impl LazyRegex {
     /// Checks the syntax and works out the prefixes; compiles nothing.
     pub fn parse(source: &str) -> Result<LazyRegex, String> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(source)
-            .map_err(|e| format!("invalid regex: {}", first_line(&e.to_string())))?;
-        if hir.properties().minimum_len() == Some(0) {
-            return Err("regex matches the empty string".into());
-        }
-        // Prefixes from the pattern as written (no case folding, which
-        // would multiply them); matching them ignores ASCII case anyway.
+        let source = &longest_first(source);
+        // Parsed as written: case folding changes neither the syntax nor
+        // the shortest match, and would multiply the prefixes (matching
+        // them ignores ASCII case anyway).
         let plain = regex_syntax::ParserBuilder::new()
             .build()
             .parse(source)
             .map_err(|e| format!("invalid regex: {}", first_line(&e.to_string())))?;
+        if plain.properties().minimum_len() == Some(0) {
+            return Err("regex matches the empty string".into());
+        }
         let mut seq = regex_syntax::hir::literal::Extractor::new().extract(&plain);
         // Many long alternatives ("don't|do not|won't ... want to give|pass")
         // are cut to shorter prefixes until there are few enough.
@@ -255,6 +252,32 @@ pub fn apostrophe_variants(phrase: &str) -> Vec<String> {
     v
 }
 
+/// The regex with each group of plain words (`(?:use|uses|used)`) put
+/// longest first. A regex takes the first alternative that lets the whole
+/// pattern match, so `use` would end a match inside "uses", which then
+/// fails the word-boundary check; two plain words can only both match at
+/// one place when one starts the other, so the order changes nothing else.
+pub fn longest_first(source: &str) -> String {
+    let plain = |alt: &str| !alt.contains(|c: char| "\\[](){}?*+.^$".contains(c));
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(open) = rest.find("(?:") {
+        let (before, group) = rest.split_at(open + 3);
+        out.push_str(before);
+        match group.find(')') {
+            Some(close) if plain(&group[..close]) && !group[..close].contains('(') => {
+                let mut alts: Vec<&str> = group[..close].split('|').collect();
+                alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
+                out.push_str(&alts.join("|"));
+                rest = &group[close..];
+            }
+            _ => rest = group,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn first_line(s: &str) -> String {
     s.lines()
         .map(str::trim)
@@ -312,5 +335,21 @@ mod tests {
     #[test]
     fn empty_matching_regex_is_rejected() {
         assert!(parse_lexicon("f", "re:a*").is_err());
+    }
+
+    #[test]
+    fn plain_word_groups_put_the_longest_first() {
+        assert_eq!(
+            longest_first(r"who (?:I|he) (?:use|uses|go to)"),
+            r"who (?:he|I) (?:go to|uses|use)"
+        );
+        // Groups holding classes, escapes or other groups stay as written;
+        // plain groups inside them are sorted.
+        assert_eq!(
+            longest_first(r"(?:a|[^\s]+ ){0,2}(?:x|\.y)(?:(?:a|ab)c)"),
+            r"(?:a|[^\s]+ ){0,2}(?:x|\.y)(?:(?:ab|a)c)"
+        );
+        let re = LazyRegex::parse(r"asked who (?:I|she) (?:use|uses)").expect("valid");
+        assert_eq!(re.match_at("asked who she uses", 0), Some(0..18));
     }
 }

@@ -101,13 +101,25 @@ impl Shorthand {
                     after_ok,
                     self.forms.get(&word.to_lowercase()),
                 ) {
-                    out.push_str("(?:");
+                    // A whole alternative (`(?:me|us|you)`) gains its short
+                    // forms as alternatives beside it, so that the longest
+                    // can be tried first ("us" before "u"); a word inside
+                    // a phrase gets a group of its own.
+                    let alternative = i >= 1
+                        && matches!(bytes[i - 1], b'|' | b':')
+                        && end < bytes.len()
+                        && matches!(bytes[end], b'|' | b')');
+                    if !alternative {
+                        out.push_str("(?:");
+                    }
                     out.push_str(word);
                     for short in shorts {
                         out.push('|');
                         out.push_str(&regex_syntax::escape(short));
                     }
-                    out.push(')');
+                    if !alternative {
+                        out.push(')');
+                    }
                     changed = true;
                 } else {
                     out.push_str(word);
@@ -161,14 +173,18 @@ mod tests {
         assert_eq!(
             s.regex_source(r"talk (?:to|with) (?:me|us) about")
                 .as_deref(),
-            Some(r"talk (?:to|(?:with|w/)) (?:me|us) (?:about|abt)")
+            Some(r"talk (?:to|with|w/) (?:me|us) (?:about|abt)")
         );
         // Escapes, classes, words with quantifiers and inside longer words
         // stay as written.
         assert_eq!(s.regex_source(r"\bwithout [^about]+ abouts? withx"), None);
         assert_eq!(
             s.regex_source(r"(?:with)?").as_deref(),
-            Some(r"(?:(?:with|w/))?")
+            Some(r"(?:with|w/)?")
+        );
+        assert_eq!(
+            s.regex_source(r"go with (?:me|us)").as_deref(),
+            Some(r"go (?:with|w/) (?:me|us)")
         );
     }
 }
