@@ -35,6 +35,9 @@ pub struct Refs {
     /// Per sentence, quotations as (open, close) byte offsets and who is
     /// quoted: `Yusuf: "You guys really stepped up, thank you."`
     pub quotes: Vec<Vec<(usize, usize, Referent)>>,
+    /// Per sentence, bracketed asides as (open, close) byte offsets:
+    /// `Niamh Gallagher (wife of her brother Cathal), recently accepted`.
+    pub asides: Vec<Vec<(usize, usize)>>,
 }
 
 impl Refs {
@@ -61,19 +64,29 @@ impl Refs {
             self.quote_at(sentence, t.pos)
                 .is_none_or(|q| Some(q.0) == here)
         };
-        toks.iter()
-            .filter(seen)
-            .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
-            .or_else(|| {
-                // A public figure after a verb is its object ("quoted Warren
-                // Buffett ..., and thanked us"), never the one acting; nor
-                // is someone's relative ("Rose lost her husband in May and
-                // is overwhelmed": Rose is).
-                toks.iter().rev().filter(seen).find(|t| {
-                    t.pos < pos && !t.modifier && !t.owned && t.referent != Referent::Outsider
+        // Someone named in an aside that closed before `pos` is not who
+        // the clause goes on about, when anyone outside it could be.
+        let aside = |t: &&RefTok| {
+            self.asides[sentence]
+                .iter()
+                .any(|&(open, close)| open < t.pos && t.pos < close && close <= pos)
+        };
+        let subject = |skip_asides: bool| {
+            let visible = |t: &&RefTok| seen(t) && !(skip_asides && aside(t));
+            toks.iter()
+                .filter(visible)
+                .find(|t| t.pos >= clause_start && t.pos < pos && !t.modifier)
+                .or_else(|| {
+                    // A public figure after a verb is its object ("quoted
+                    // Warren Buffett ..., and thanked us"), never the one
+                    // acting; nor is someone's relative ("Rose lost her
+                    // husband in May and is overwhelmed": Rose is).
+                    toks.iter().rev().filter(visible).find(|t| {
+                        t.pos < pos && !t.modifier && !t.owned && t.referent != Referent::Outsider
+                    })
                 })
-            })
-            .copied()
+        };
+        subject(true).or_else(|| subject(false)).copied()
     }
 
     /// The first referent in `from..to` of a sentence that can be a subject.

@@ -692,6 +692,13 @@ pub fn find_people(
         refs.tokens.push(tokens);
         refs.arrows.push(arrows);
         refs.quotes.push(quoted);
+        let mut asides = Vec::new();
+        for (open, t) in toks.iter().enumerate().filter(|(_, t)| t.text == "(") {
+            if let Some(close) = toks[open..].iter().find(|c| c.text == ")") {
+                asides.push((t.start, close.end));
+            }
+        }
+        refs.asides.push(asides);
     }
     refs
 }
@@ -888,7 +895,27 @@ fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<Str
     // "Peter Robinson (Robbo)": one capitalised word in brackets after a
     // full name, that begins as one of the name's words does or is a
     // listed nickname of its first ("Margaret Lyons (Peggy)").
-    if let [open, word, close, ..] = &toks[(n.last + 1).min(toks.len())..] {
+    // ... and any word quoted there: `Kavitha ("Kavi")`, `Kavitha "Kavi"`.
+    let after = &toks[(n.last + 1).min(toks.len())..];
+    let quoted = match after {
+        [open, q1, word, q2, close, ..]
+            if open.text == "("
+                && close.text == ")"
+                && matches!(q1.text, "\"" | "“")
+                && matches!(q2.text, "\"" | "”") =>
+        {
+            Some(word)
+        }
+        [q1, word, q2, ..] if matches!(q1.text, "\"" | "“") && matches!(q2.text, "\"" | "”") => {
+            Some(word)
+        }
+        _ => None,
+    };
+    if let Some(word) = quoted.filter(|w| is_cap(w.text) && w.text.chars().all(char::is_alphabetic))
+    {
+        return Some(word.text.to_string());
+    }
+    if let [open, word, close, ..] = after {
         let name: Vec<&str> = n.text.split_whitespace().collect();
         let stem = strip_possessive(word.text).0;
         let prefix = |w: &str| w.chars().take(2).collect::<String>().to_lowercase();
@@ -1620,6 +1647,18 @@ fn bind(det: &Detector<'_>, toks: &[Tok<'_>], names: &mut [NameSpan], rels: &mut
             .is_some_and(|t| det.words.prepositions.contains(t.text));
         while j < toks.len() && hops <= 6 {
             if let Some(rj) = (ri + 1..rels.len()).find(|&rj| rels[rj].first == j) {
+                // "wife of her brother Yonas": Yonas is the brother's; "the
+                // husband of his sister Patrícia, Henrique Souza": the name
+                // after the sister's is the husband's.
+                let since = chained.last().map_or(rels[ri].last, |&c| rels[c].last);
+                if toks[since + 1..j].iter().any(|t| is_word(t.text, &["of"])) {
+                    j = rels[rj].last + 1;
+                    if let Some(n) = names.iter().find(|n| n.first == j) {
+                        j = n.last + 1;
+                    }
+                    hops += 1;
+                    continue;
+                }
                 chained.push(rj);
                 j = rels[rj].last + 1;
                 hops = 0;
