@@ -38,6 +38,9 @@ pub struct LazyRegex {
     compiled: std::sync::OnceLock<meta::Regex>,
 }
 
+/// Longest regex prefix kept for the automaton, in bytes.
+const PREFIX_BYTES: usize = 10;
+
 impl LazyRegex {
     /// Checks the syntax and works out the prefixes; compiles nothing.
     pub fn parse(source: &str) -> Result<LazyRegex, String> {
@@ -55,7 +58,13 @@ impl LazyRegex {
         let mut seq = regex_syntax::hir::literal::Extractor::new().extract(&plain);
         // Many long alternatives ("don't|do not|won't ... want to give|pass")
         // are cut to shorter prefixes until there are few enough.
-        let mut keep = 16;
+        // A prefix only says where to try the regex: ten bytes tell as much
+        // as the whole literal, and the short-form spellings would otherwise
+        // multiply them into thousands more automaton patterns to build at
+        // every start (the same tables, and no slower a scan).
+        seq.keep_first_bytes(PREFIX_BYTES);
+        seq.dedup();
+        let mut keep = PREFIX_BYTES;
         while seq.len().is_some_and(|n| n > 64) && keep > 2 {
             seq.keep_first_bytes(keep);
             seq.dedup();

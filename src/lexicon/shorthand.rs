@@ -38,18 +38,28 @@ impl Shorthand {
         Shorthand { forms }
     }
 
+    /// The short forms of a word: those listed, and speech's dropped g
+    /// (`frettin'` for `fretting`), apostrophe included.
+    fn shorts(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        let mut out: Vec<String> = self.forms.get(&lower).cloned().unwrap_or_default();
+        if let Some(stem) = dropped_g(&lower) {
+            out.push(format!("{stem}in'"));
+        }
+        out
+    }
+
     /// The phrase as written, then its spellings with listed words in
     /// short form (`very private about` -> `v private abt`, ...).
     pub fn phrase_variants(&self, phrase: &str) -> Vec<String> {
         let mut out = vec![String::new()];
         for (i, word) in phrase.split(' ').enumerate() {
-            let lower = word.to_lowercase();
-            let alternatives = self.forms.get(&lower);
+            let alternatives = self.shorts(word);
             let mut next = Vec::with_capacity(out.len());
             for stem in &out {
                 let sep = if i == 0 { "" } else { " " };
                 next.push(format!("{stem}{sep}{word}"));
-                for short in alternatives.into_iter().flatten() {
+                for short in &alternatives {
                     if next.len() < MAX_VARIANTS {
                         next.push(format!("{stem}{sep}{short}"));
                     }
@@ -64,9 +74,6 @@ impl Shorthand {
     /// spaces, brackets or bars widened to `(?:word|short...)`; `None` when
     /// no word is listed.
     pub fn regex_source(&self, source: &str) -> Option<String> {
-        if self.forms.is_empty() {
-            return None;
-        }
         let bytes = source.as_bytes();
         let mut out = String::with_capacity(source.len() + 16);
         let mut changed = false;
@@ -95,12 +102,8 @@ impl Shorthand {
                 // `(?i)`, `(?P<x>` are flags and names, not words.
                 let flag = i >= 1 && bytes[i - 1] == b'?';
                 let after_ok = end == bytes.len() || matches!(bytes[end], b' ' | b')' | b'|');
-                if let (true, false, true, Some(shorts)) = (
-                    before_ok,
-                    flag,
-                    after_ok,
-                    self.forms.get(&word.to_lowercase()),
-                ) {
+                let shorts = self.shorts(word);
+                if before_ok && !flag && after_ok && !shorts.is_empty() {
                     // A whole alternative (`(?:me|us|you)`) gains its short
                     // forms as alternatives beside it, so that the longest
                     // can be tried first ("us" before "u"); a word inside
@@ -113,9 +116,16 @@ impl Shorthand {
                         out.push_str("(?:");
                     }
                     out.push_str(word);
-                    for short in shorts {
+                    for short in &shorts {
                         out.push('|');
-                        out.push_str(&regex_syntax::escape(short));
+                        // The dropped g's apostrophe in any form or none.
+                        match short.strip_suffix('\'') {
+                            Some(stem) => {
+                                out.push_str(&regex_syntax::escape(stem));
+                                out.push_str("['’]?");
+                            }
+                            None => out.push_str(&regex_syntax::escape(short)),
+                        }
                     }
                     if !alternative {
                         out.push(')');
@@ -133,6 +143,13 @@ impl Shorthand {
         }
         changed.then_some(out)
     }
+}
+
+/// The stem of a spoken `-ing` word long enough to drop its g
+/// ("fretting" -> "frett"); `None` for "thing", "king", "bring".
+fn dropped_g(word: &str) -> Option<&str> {
+    let stem = word.strip_suffix("ing")?;
+    (stem.len() >= 3 && stem.bytes().all(|b| b.is_ascii_lowercase())).then_some(stem)
 }
 
 #[cfg(test)]
@@ -165,6 +182,19 @@ mod tests {
             ]
         );
         assert_eq!(s.phrase_variants("all set"), ["all set"]);
+        // Speech drops the g of a longer -ing word, not of "bring".
+        assert_eq!(
+            s.phrase_variants("fretting about"),
+            [
+                "fretting about",
+                "fretting abt",
+                "fretting bout",
+                "frettin' about",
+                "frettin' abt",
+                "frettin' bout"
+            ]
+        );
+        assert_eq!(s.phrase_variants("bring it"), ["bring it"]);
     }
 
     #[test]
@@ -178,6 +208,10 @@ mod tests {
         // Escapes, classes, words with quantifiers and inside longer words
         // stay as written.
         assert_eq!(s.regex_source(r"\bwithout [^about]+ abouts? withx"), None);
+        assert_eq!(
+            s.regex_source(r"fixing to (?:sell|buy)").as_deref(),
+            Some(r"(?:fixing|fixin['’]?) to (?:sell|buy)")
+        );
         assert_eq!(
             s.regex_source(r"(?:with)?").as_deref(),
             Some(r"(?:with|w/)?")
