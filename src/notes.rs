@@ -134,6 +134,8 @@ fn speaker_label(line: &str, client: &str, roster: &Roster) -> Option<(Speaker, 
         || lower == client_lower
         || lower == client_first
         || lower == client_last
+        // "Mei Ling:" for Mei Ling Chua: the client's given names.
+        || client_lower.starts_with(&format!("{lower} "))
         || lower.trim_start_matches(['m', 'r', 's', '.', ' ']) == client_last
     {
         Speaker::Client

@@ -292,6 +292,7 @@ pub fn find_people(
             }
         }
 
+        let quotes = quote_spans(&toks);
         // Mentions of this sentence, and referent tokens in text order.
         let mut tokens: Vec<RefTok> = Vec::new();
         let first_mention = out.mentions.len();
@@ -400,11 +401,20 @@ pub fn find_people(
                 .iter()
                 .find(|r| r.bound_to == Some(ni))
                 .map_or(n.first, |r| r.first.min(n.first));
+            // "don't take it personal, Luis, but I don't ...": a name
+            // called out between commas is spoken to, not about.
+            let vocative = n.first > 0
+                && matches!(toks[n.first - 1].text, "," | "\"" | "“")
+                && toks
+                    .get(n.last + 1)
+                    .is_some_and(|t| matches!(t.text, "," | "!"))
+                && quotes.iter().any(|&(a, b)| a < n.first && n.last < b);
             let modifier = (n.possessive
                 && rels
                     .iter()
                     .any(|r| r.first > n.last && r.first <= n.last + 3))
-                || after_preposition(det, &toks, phrase_start);
+                || after_preposition(det, &toks, phrase_start)
+                || vocative;
             tokens.push(RefTok {
                 pos,
                 referent,
@@ -472,7 +482,6 @@ pub fn find_people(
         }
         // Pronouns: resolved against this sentence, then the previous one.
         let mut pronouns: Vec<(&str, (Referent, bool))> = Vec::new();
-        let quotes = quote_spans(&toks);
         let mut quoted: Vec<(usize, usize, Referent)> = Vec::new();
         for (ti, t) in toks.iter().enumerate() {
             // Only short words starting with one of the pronouns' first
