@@ -943,36 +943,30 @@ fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<Str
             return Some(stem.to_string());
         }
     }
-    let rest: Vec<String> = toks
-        .iter()
-        .skip(n.last + 1)
-        .take(6)
-        .map(|t| t.text.to_lowercase())
+    // "Priscilla Owusu, who everyone calls Cilla", "Ruaraidh Gillespie
+    // (everybody calls him Rory)", "Olena Hnatiuk (goes by Lena)".
+    let after: Vec<usize> = (n.last + 1..toks.len().min(n.last + 9))
+        .filter(|&i| !matches!(toks[i].text, "," | "("))
         .collect();
-    let words: Vec<&str> = rest
-        .iter()
-        .map(String::as_str)
-        .filter(|w| *w != ",")
-        .collect();
+    let rest: Vec<String> = after.iter().map(|&i| toks[i].text.to_lowercase()).collect();
+    let words: Vec<&str> = rest.iter().map(String::as_str).collect();
+    let callers = |w: &str| {
+        matches!(
+            w,
+            "everyone" | "everybody" | "people" | "we" | "most" | "they"
+        )
+    };
     let skip = match words.as_slice() {
-        ["who", "everyone" | "everybody" | "people" | "we" | "most", "calls" | "call", ..] => 3,
-        ["who", "goes", "by", ..] | ["goes", "by", ..] | ["known", "as", ..] => {
-            if words[0] == "who" {
-                3
-            } else {
-                2
-            }
-        }
+        ["who", c, "calls" | "call", "him" | "her" | "them", ..] if callers(c) => 4,
+        ["who", c, "calls" | "call", ..] if callers(c) => 3,
+        [c, "all", "call" | "calls", "him" | "her" | "them", ..] if callers(c) => 4,
+        [c, "calls" | "call", "him" | "her" | "them", ..] if callers(c) => 3,
+        ["who", "goes", "by", ..] => 3,
+        ["goes", "by", ..] | ["known", "as", ..] => 2,
         ["aka", ..] => 1,
         _ => return None,
     };
-    let commas = toks
-        .iter()
-        .skip(n.last + 1)
-        .take(skip + 2)
-        .filter(|t| t.text == ",")
-        .count();
-    let alias = toks.get(n.last + 1 + skip + commas.min(1))?;
+    let alias = &toks[*after.get(skip)?];
     is_cap(alias.text).then(|| strip_possessive(alias.text).0.to_string())
 }
 

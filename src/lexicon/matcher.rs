@@ -278,12 +278,14 @@ impl Matcher {
                         }
                     }
                     Pattern::Regex(r) => {
-                        let widened = match shorthand.regex_source(r.as_str()) {
+                        let widened = match shorthand.regex_source(r.written()) {
                             Some(source) => {
-                                LazyRegex::parse(&source).map_err(|message| LexiconError {
-                                    path: id.clone(),
-                                    line: entry.line,
-                                    message: format!("with its short forms: {message}"),
+                                LazyRegex::parse_written(&source).map_err(|message| {
+                                    LexiconError {
+                                        path: id.clone(),
+                                        line: entry.line,
+                                        message: format!("with its short forms: {message}"),
+                                    }
                                 })?
                             }
                             None => r.clone(),

@@ -93,10 +93,19 @@ impl Shorthand {
             } else if b == b'[' {
                 in_class = true;
             } else if b.is_ascii_alphabetic() {
-                let end = bytes[i..]
-                    .iter()
-                    .position(|c| !c.is_ascii_alphabetic())
-                    .map_or(bytes.len(), |p| i + p);
+                // A word may hold an apostrophe between letters ("don't").
+                let mut end = i;
+                while end < bytes.len() {
+                    if bytes[end].is_ascii_alphabetic() {
+                        end += 1;
+                    } else if bytes[end] == b'\''
+                        && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
+                    {
+                        end += 2;
+                    } else {
+                        break;
+                    }
+                }
                 let word = &source[i..end];
                 let before_ok = i == 0 || matches!(bytes[i - 1], b' ' | b'(' | b'|' | b':');
                 // `(?i)`, `(?P<x>` are flags and names, not words.
@@ -208,6 +217,11 @@ mod tests {
         // Escapes, classes, words with quantifiers and inside longer words
         // stay as written.
         assert_eq!(s.regex_source(r"\bwithout [^about]+ abouts? withx"), None);
+        let scots = shorthand(&[("dinnae", "don't")]);
+        assert_eq!(
+            scots.regex_source(r"(?:don't|never) ask").as_deref(),
+            Some(r"(?:don't|dinnae|never) ask")
+        );
         assert_eq!(
             s.regex_source(r"fixing to (?:sell|buy)").as_deref(),
             Some(r"(?:fixing|fixin['’]?) to (?:sell|buy)")
