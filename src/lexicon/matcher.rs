@@ -277,21 +277,7 @@ impl Matcher {
                             }
                         }
                     }
-                    Pattern::Regex(r) => {
-                        let widened = match shorthand.regex_source(r.written()) {
-                            Some(source) => {
-                                LazyRegex::parse_written(&source).map_err(|message| {
-                                    LexiconError {
-                                        path: id.clone(),
-                                        line: entry.line,
-                                        message: format!("with its short forms: {message}"),
-                                    }
-                                })?
-                            }
-                            None => r.clone(),
-                        };
-                        slot.2.push((widened, idx));
-                    }
+                    Pattern::Regex(r) => slot.2.push((r.clone(), idx)),
                 }
             }
             word_sets.insert(id.clone(), words);

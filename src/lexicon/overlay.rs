@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::builtin::FILES;
-use super::parse::{parse_lexicon, Entry, LexiconError};
+use super::parse::{parse_lexicon, parse_lexicon_with, Entry, LexiconError};
+use super::shorthand::{self, Shorthand};
 
 /// Category id (`objections/privacy`) -> its entries, in path order.
 pub type LexiconSet = BTreeMap<String, Vec<Entry>>;
@@ -34,9 +35,15 @@ pub fn load_lexicons(user_dir: Option<&Path>) -> Result<LexiconSet, LexiconError
             texts.insert(category_id(&rel), (display, text));
         }
     }
+    // The short forms first: every other file's patterns are widened by
+    // them as they are read.
+    let shorthand = match texts.get(shorthand::CATEGORY) {
+        Some((display, text)) => Shorthand::from_entries(&parse_lexicon(display, text)?),
+        None => Shorthand::default(),
+    };
     let mut set = LexiconSet::new();
     for (id, (display, text)) in texts {
-        set.insert(id, parse_lexicon(&display, &text)?);
+        set.insert(id, parse_lexicon_with(&display, &text, Some(&shorthand))?);
     }
     Ok(set)
 }

@@ -2,6 +2,7 @@
 //!
 //! Input: the file's category path and its text. Output: `Vec<Entry>` or the
 //! first `LexiconError` naming `path:line`. It never matches text.
+use super::shorthand::Shorthand;
 use regex_automata::{meta, Anchored, Input};
 use std::fmt;
 
@@ -182,6 +183,17 @@ impl std::error::Error for LexiconError {}
 
 /// Parses the text of one lexicon file. `display_path` is used in errors.
 pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, LexiconError> {
+    parse_lexicon_with(display_path, text, None)
+}
+
+/// Like `parse_lexicon`, with each regex widened by the short forms of
+/// `grammar/shorthand` as it is read (`abt` wherever a pattern says
+/// `about`), so that every pattern is parsed once.
+pub fn parse_lexicon_with(
+    display_path: &str,
+    text: &str,
+    shorthand: Option<&Shorthand>,
+) -> Result<Vec<Entry>, LexiconError> {
     let mut entries = Vec::new();
     for (idx, raw) in text.lines().enumerate() {
         let line = u32::try_from(idx + 1).unwrap_or(u32::MAX);
@@ -207,7 +219,17 @@ pub fn parse_lexicon(display_path: &str, text: &str) -> Result<Vec<Entry>, Lexic
             if re.is_empty() {
                 return Err(err("empty regular expression".into()));
             }
-            let lazy = LazyRegex::parse_written(re).map_err(err)?;
+            let wide = shorthand.and_then(|sh| sh.regex_source(&longest_first(re)));
+            let lazy = match wide {
+                Some(wide) => LazyRegex::parse_written(&wide).map_err(|message| {
+                    // The pattern's own fault, or its short forms'.
+                    match LazyRegex::parse_written(re) {
+                        Err(own) => err(own),
+                        Ok(_) => err(format!("with its short forms: {message}")),
+                    }
+                })?,
+                None => LazyRegex::parse_written(re).map_err(err)?,
+            };
             (Pattern::Regex(lazy), re.to_lowercase())
         } else {
             if body.chars().any(char::is_control) {

@@ -5,7 +5,7 @@
 //! Input: the lexicon set. Output: the spellings of a phrase, and a regex
 //! source with each listed word widened to its short forms.
 use super::overlay::LexiconSet;
-use super::parse::Pattern;
+use super::parse::{Entry, Pattern};
 use std::collections::HashMap;
 
 /// The category that lists short forms as `short => word`.
@@ -23,8 +23,13 @@ pub struct Shorthand {
 impl Shorthand {
     /// The short forms listed in `grammar/shorthand` (none when absent).
     pub fn from_set(set: &LexiconSet) -> Shorthand {
+        Shorthand::from_entries(set.get(CATEGORY).map_or(&[], Vec::as_slice))
+    }
+
+    /// The short forms among `grammar/shorthand`'s entries.
+    pub fn from_entries(entries: &[Entry]) -> Shorthand {
         let mut forms: HashMap<String, Vec<String>> = HashMap::new();
-        for entry in set.get(CATEGORY).into_iter().flatten() {
+        for entry in entries {
             if let Pattern::Phrase(short) = &entry.pattern {
                 let short = short.to_lowercase();
                 if short != entry.canonical {
