@@ -126,7 +126,28 @@ fn speaker_label(line: &str, client: &str, roster: &Roster) -> Option<(Speaker, 
     let words_at = lead + label_end + sep.len_utf8();
     let rest = &line[words_at..];
     let words_at = words_at + (rest.len() - rest.trim_start().len());
-    let lower = label.to_lowercase();
+    let mut lower = label.to_lowercase();
+    // "Farhan WhatsApp'd: ...", "Dana wrote: ...": who, and how they said it.
+    if let Some((who, verb)) = lower.rsplit_once(' ') {
+        let reported = verb.ends_with("'d")
+            || verb.ends_with("’d")
+            || matches!(
+                verb,
+                "said"
+                    | "says"
+                    | "wrote"
+                    | "writes"
+                    | "texted"
+                    | "emailed"
+                    | "replied"
+                    | "messaged"
+                    | "whatsapped"
+                    | "added"
+            );
+        if reported {
+            lower = who.to_string();
+        }
+    }
     let client_lower = client.to_lowercase();
     let client_first = client_lower.split_whitespace().next().unwrap_or("");
     let client_last = client_lower.split_whitespace().last().unwrap_or("");

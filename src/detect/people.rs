@@ -403,11 +403,19 @@ pub fn find_people(
                 .map_or(n.first, |r| r.first.min(n.first));
             // "don't take it personal, Luis, but I don't ...": a name
             // called out between commas is spoken to, not about.
+            // ... also with a word of address after it ("Imran bhai,").
+            let address = toks.get(n.last + 1).is_some_and(|t| {
+                is_word(
+                    t.text,
+                    &[
+                        "bhai", "ji", "sahib", "saab", "bhaiya", "didi", "sir", "bro", "mate",
+                    ],
+                )
+            });
+            let end = n.last + 1 + usize::from(address);
             let vocative = n.first > 0
                 && matches!(toks[n.first - 1].text, "," | "\"" | "“")
-                && toks
-                    .get(n.last + 1)
-                    .is_some_and(|t| matches!(t.text, "," | "!"))
+                && toks.get(end).is_some_and(|t| matches!(t.text, "," | "!"))
                 && quotes.iter().any(|&(a, b)| a < n.first && n.last < b);
             let modifier = (n.possessive
                 && rels
