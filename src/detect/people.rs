@@ -646,9 +646,15 @@ pub fn find_people(
         );
         // A sentence about no one keeps the previous focus.
         if !tokens.is_empty() {
+            // The dead are talked about, not the ones the next sentence's
+            // "she" goes on with ("Her aunty Huia passed in August.").
+            let deceased = |r: &RefTok| match r.referent {
+                Referent::Person(i) => out.mentions[i].exclusion == Some(Exclusion::Deceased),
+                _ => false,
+            };
             prev_subject = tokens
                 .iter()
-                .find(|r| !matches!(r.referent, Referent::Outsider))
+                .find(|r| !matches!(r.referent, Referent::Outsider) && !deceased(r))
                 .map(|r| r.referent);
             // "Marcus mentioned that his sister Dawn inherited a farm",
             // "becca texted: kim wants to meet!!": the client only reports;
@@ -680,7 +686,7 @@ pub fn find_people(
                 .find(|r| matches!(r.referent, Referent::Client | Referent::Person(_)))
                 .map(|r| r.referent);
             prev_person = tokens.iter().rev().find_map(|r| match r.referent {
-                Referent::Person(i) => Some(i),
+                Referent::Person(i) if !deceased(r) => Some(i),
                 _ => None,
             });
         }
@@ -749,13 +755,27 @@ fn written_to_advisor(det: &Detector<'_>, note: &Note) -> bool {
 /// Who a quotation in prose quotes: the last person named before it (the
 /// client when no one is).
 fn quote_speaker(tokens: &[RefTok], toks: &[Tok<'_>], open: usize) -> Referent {
-    tokens
+    let speaker = tokens
         .iter()
         .filter(|r| r.pos < toks[open].start && !r.modifier)
         .max_by_key(|r| r.pos)
         .map(|r| r.referent)
         .filter(|r| *r != Referent::Outsider)
-        .unwrap_or(Referent::Client)
+        .unwrap_or(Referent::Client);
+    // "Asked Pepe if anyone at the shop needs a ride — "I don't hand out
+    // numbers"": after the advisor's question, the quotation is the answer,
+    // from whoever was asked.
+    let asked = toks[..open]
+        .iter()
+        .any(|t| t.text == "?" || is_word(t.text, &["if", "whether", "about", "abt"]));
+    if speaker != Referent::Advisor || !asked {
+        return speaker;
+    }
+    tokens
+        .iter()
+        .filter(|r| r.pos < toks[open].start)
+        .find(|r| matches!(r.referent, Referent::Client | Referent::Person(_)))
+        .map_or(Referent::Client, |r| r.referent)
 }
 
 /// Token index pairs (open, close) of quotations in a sentence; an
