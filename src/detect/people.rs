@@ -82,6 +82,9 @@ pub struct Acquaintances {
     /// short form later ("Kath" after "Kathleen Doyle", "Sami" after
     /// "Samir Khoury").
     full_names: FxHashMap<String, String>,
+    /// Words (lowercase) of the client's own nicknames: "Kuya Jun
+    /// (Rodrigo)" makes "Jun" the client from then on.
+    client_aliases: FxHashSet<String>,
 }
 
 /// First names already met (lowercase), with the byte length and first
@@ -143,12 +146,13 @@ pub fn find_people(
     out: &mut Findings,
 ) -> Refs {
     let mut refs = Refs::default();
-    let client_words: Vec<String> = note
+    let mut client_words: Vec<String> = note
         .raw
         .client
         .split_whitespace()
         .map(|w| w.trim_matches(',').to_lowercase())
         .collect();
+    client_words.extend(met.client_aliases.iter().cloned());
     let mut prev_subject: Option<Referent> = None;
     let mut prev_person: Option<usize> = None;
     let mut prev_addressee: Option<Referent> = None;
@@ -160,6 +164,7 @@ pub fn find_people(
         aliases,
         spouses,
         full_names,
+        client_aliases,
     } = met;
     let second_person = written_to_advisor(det, note);
     let lowercase_note = note.lowercase;
@@ -196,6 +201,29 @@ pub fn find_people(
             lowercase: &lowercase_slots,
         };
         let mut names = find_names(det, &toks, &client_words, known, slots);
+        // "Visited Kuya Jun (Rodrigo) at his shop": a name with the
+        // client's first name in brackets after it is the client's nickname.
+        let first_given = client_words.first().cloned().unwrap_or_default();
+        for n in names
+            .iter_mut()
+            .filter(|n| matches!(n.class, NameClass::Given | NameClass::Unsure))
+        {
+            let bracketed = toks.get(n.last + 1).is_some_and(|t| t.text == "(")
+                && toks.get(n.last + 3).is_some_and(|t| t.text == ")")
+                && toks
+                    .get(n.last + 2)
+                    .is_some_and(|t| t.text.eq_ignore_ascii_case(&first_given));
+            if bracketed {
+                n.class = NameClass::Client;
+                for w in n.text.split_whitespace() {
+                    let bare = w.trim_end_matches('.');
+                    if !det.words.family.contains(bare) && !det.words.titles.contains(bare) {
+                        client_aliases.insert(bare.to_lowercase());
+                        client_words.push(bare.to_lowercase());
+                    }
+                }
+            }
+        }
         // "Separately, his brother-in-law rang": an adverb opening the
         // sentence is no name, whatever stands beside it.
         names.retain(|n| {
