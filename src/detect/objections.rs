@@ -18,9 +18,20 @@ pub fn find_signals(
     for s in 0..note.sentences.len() {
         let sent = note.sentences[s];
         let text = &note.raw.text[sent.start..sent.end];
+        // "She came from Merrill because they never called her back": a
+        // complaint after words that name another firm is about that firm.
+        let elsewhere: Option<usize> = scan
+            .within(Group::Moments, sent.start, sent.end)
+            .iter()
+            .filter(|h| det.matcher.kind(h.category) == "elsewhere")
+            .map(|h| h.start)
+            .min();
         for group in [Group::Objections, Group::Cues, Group::Moments] {
             for hit in scan.within(group, sent.start, sent.end) {
                 let category = det.matcher.kind(hit.category);
+                if category == "complaint" && elsewhere.is_some_and(|e| e < hit.start) {
+                    continue;
+                }
                 let kind = match (group, category) {
                     (Group::Objections, _) => SignalKind::Objection,
                     (Group::Cues, _) => SignalKind::Tone,
