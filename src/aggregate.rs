@@ -288,13 +288,17 @@ pub fn is_title(word: &str) -> bool {
         std::sync::OnceLock::new();
     TITLES
         .get_or_init(|| {
-            crate::lexicon::builtin::FILES
+            let text = crate::lexicon::builtin::FILES
                 .iter()
-                .filter(|(path, _)| *path == "names/titles.txt")
-                .flat_map(|(_, text)| text.lines())
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(|l| l.split("=>").next().unwrap_or(l).trim().to_lowercase())
+                .find(|(path, _)| *path == "names/titles.txt")
+                .map_or("", |(_, text)| text);
+            crate::lexicon::parse::parse_lexicon("names/titles.txt", text)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|e| match e.pattern {
+                    crate::lexicon::Pattern::Phrase(p) => Some(p.to_lowercase()),
+                    crate::lexicon::Pattern::Regex(_) => None,
+                })
                 .collect()
         })
         .contains(word)

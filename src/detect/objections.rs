@@ -20,14 +20,16 @@ pub fn find_signals(
         let text = &note.raw.text[sent.start..sent.end];
         // "She came from Merrill because they never called her back": a
         // complaint after words that name another firm is about that firm.
-        let elsewhere: Option<usize> = scan
-            .within(Group::Moments, sent.start, sent.end)
+        let hits = [Group::Objections, Group::Cues, Group::Moments]
+            .map(|group| (group, scan.within(group, sent.start, sent.end)));
+        let elsewhere: Option<usize> = hits[2]
+            .1
             .iter()
             .filter(|h| det.matcher.kind(h.category) == "elsewhere")
             .map(|h| h.start)
             .min();
-        for group in [Group::Objections, Group::Cues, Group::Moments] {
-            for hit in scan.within(group, sent.start, sent.end) {
+        for (group, group_hits) in hits {
+            for hit in group_hits {
                 let category = det.matcher.kind(hit.category);
                 if category == "complaint" && elsewhere.is_some_and(|e| e < hit.start) {
                     continue;

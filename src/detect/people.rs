@@ -152,6 +152,9 @@ pub fn find_people(
         .split_whitespace()
         .map(|w| w.trim_matches(',').to_lowercase())
         .collect();
+    // Its first given name: in brackets after a name, that name is the
+    // client's nickname.
+    let first_given = client_words.first().cloned().unwrap_or_default();
     client_words.extend(met.client_aliases.iter().cloned());
     let mut prev_subject: Option<Referent> = None;
     let mut prev_person: Option<usize> = None;
@@ -203,16 +206,12 @@ pub fn find_people(
         let mut names = find_names(det, &toks, &client_words, known, slots);
         // "Visited Kuya Jun (Rodrigo) at his shop": a name with the
         // client's first name in brackets after it is the client's nickname.
-        let first_given = client_words.first().cloned().unwrap_or_default();
         for n in names
             .iter_mut()
             .filter(|n| matches!(n.class, NameClass::Given | NameClass::Unsure))
         {
-            let bracketed = toks.get(n.last + 1).is_some_and(|t| t.text == "(")
-                && toks.get(n.last + 3).is_some_and(|t| t.text == ")")
-                && toks
-                    .get(n.last + 2)
-                    .is_some_and(|t| t.text.eq_ignore_ascii_case(&first_given));
+            let bracketed = bracketed_word(&toks, n.last)
+                .is_some_and(|t| t.text.eq_ignore_ascii_case(&first_given));
             if bracketed {
                 n.class = NameClass::Client;
                 for w in n.text.split_whitespace() {
@@ -793,10 +792,12 @@ fn quote_speaker(tokens: &[RefTok], toks: &[Tok<'_>], open: usize) -> Referent {
     // "Asked Pepe if anyone at the shop needs a ride — "I don't hand out
     // numbers"": after the advisor's question, the quotation is the answer,
     // from whoever was asked.
-    let asked = toks[..open]
-        .iter()
-        .any(|t| t.text == "?" || is_word(t.text, &["if", "whether", "about", "abt"]));
-    if speaker != Referent::Advisor || !asked {
+    let asked = || {
+        toks[..open]
+            .iter()
+            .any(|t| t.text == "?" || is_word(t.text, &["if", "whether", "about", "abt"]))
+    };
+    if speaker != Referent::Advisor || !asked() {
         return speaker;
     }
     tokens
@@ -980,14 +981,12 @@ fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<Str
     {
         return Some(word.text.to_string());
     }
-    if let [open, word, close, ..] = after {
+    if let Some(word) = bracketed_word(toks, n.last) {
         let name: Vec<&str> = n.text.split_whitespace().collect();
         let stem = strip_possessive(word.text).0;
         let prefix = |w: &str| w.chars().take(2).collect::<String>().to_lowercase();
         let like = |w: &str| w.chars().count() >= 3 && prefix(w) == prefix(stem);
-        if open.text == "("
-            && close.text == ")"
-            && name.len() >= 2
+        if name.len() >= 2
             && is_cap(stem)
             && stem.chars().all(char::is_alphabetic)
             && stem.chars().any(char::is_lowercase)
@@ -1024,6 +1023,14 @@ fn alias_after(det: &Detector<'_>, toks: &[Tok<'_>], n: &NameSpan) -> Option<Str
     };
     let alias = &toks[*after.get(skip)?];
     is_cap(alias.text).then(|| strip_possessive(alias.text).0.to_string())
+}
+
+/// The one word in brackets right after token `last`: "(Robbo)".
+fn bracketed_word<'t>(toks: &'t [Tok<'t>], last: usize) -> Option<&'t Tok<'t>> {
+    match toks.get(last + 1..)? {
+        [open, word, close, ..] if open.text == "(" && close.text == ")" => Some(word),
+        _ => None,
+    }
 }
 
 /// Whether the pronoun at `ti` follows "Asked if" / "Asked her whether"

@@ -37,11 +37,14 @@ pub fn load_lexicons(user_dir: Option<&Path>) -> Result<LexiconSet, LexiconError
     }
     // The short forms first: every other file's patterns are widened by
     // them as they are read.
-    let shorthand = match texts.get(shorthand::CATEGORY) {
-        Some((display, text)) => Shorthand::from_entries(&parse_lexicon(display, text)?),
-        None => Shorthand::default(),
-    };
     let mut set = LexiconSet::new();
+    if let Some((display, text)) = texts.remove(shorthand::CATEGORY) {
+        set.insert(
+            shorthand::CATEGORY.to_string(),
+            parse_lexicon(&display, &text)?,
+        );
+    }
+    let shorthand = Shorthand::from_set(&set);
     for (id, (display, text)) in texts {
         set.insert(id, parse_lexicon_with(&display, &text, Some(&shorthand))?);
     }

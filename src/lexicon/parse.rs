@@ -33,9 +33,6 @@ pub enum Pattern {
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
-    /// The pattern as the lexicon file writes it, before apostrophes are
-    /// loosened (`don't`, not `don['’]?t`): what short forms widen.
-    written: String,
     /// Literals every match starts with (lowercase), when there are few:
     /// the regex runs only on texts that hold one of them.
     prefixes: Option<Vec<String>>,
@@ -91,7 +88,6 @@ impl LazyRegex {
         });
         Ok(LazyRegex {
             source: source.to_string(),
-            written: source.to_string(),
             prefixes,
             compiled: std::sync::OnceLock::new(),
         })
@@ -100,21 +96,13 @@ impl LazyRegex {
     /// Parses a pattern as a lexicon file writes it: apostrophes match
     /// straight, curly or none, and `\b` is ASCII.
     pub fn parse_written(written: &str) -> Result<LazyRegex, String> {
-        // Sorted before short forms add groups of their own to it.
-        let written = longest_first(written);
-        let mut lazy = LazyRegex::parse(&loose_apostrophes(&written))?;
-        lazy.written = written;
-        Ok(lazy)
+        // Sorted before apostrophes are loosened: `don['’]?t` is no plain word.
+        LazyRegex::parse(&loose_apostrophes(&longest_first(written)))
     }
 
     /// The pattern as compiled.
     pub fn as_str(&self) -> &str {
         &self.source
-    }
-
-    /// The pattern as the lexicon file writes it.
-    pub fn written(&self) -> &str {
-        &self.written
     }
 
     /// Literals every match starts with, if the pattern has a few.

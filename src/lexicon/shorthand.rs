@@ -5,7 +5,7 @@
 //! Input: the lexicon set. Output: the spellings of a phrase, and a regex
 //! source with each listed word widened to its short forms.
 use super::overlay::LexiconSet;
-use super::parse::{Entry, Pattern};
+use super::parse::Pattern;
 use std::collections::HashMap;
 
 /// The category that lists short forms as `short => word`.
@@ -23,13 +23,8 @@ pub struct Shorthand {
 impl Shorthand {
     /// The short forms listed in `grammar/shorthand` (none when absent).
     pub fn from_set(set: &LexiconSet) -> Shorthand {
-        Shorthand::from_entries(set.get(CATEGORY).map_or(&[], Vec::as_slice))
-    }
-
-    /// The short forms among `grammar/shorthand`'s entries.
-    pub fn from_entries(entries: &[Entry]) -> Shorthand {
         let mut forms: HashMap<String, Vec<String>> = HashMap::new();
-        for entry in entries {
+        for entry in set.get(CATEGORY).into_iter().flatten() {
             if let Pattern::Phrase(short) = &entry.pattern {
                 let short = short.to_lowercase();
                 if short != entry.canonical {
@@ -116,8 +111,12 @@ impl Shorthand {
                 // `(?i)`, `(?P<x>` are flags and names, not words.
                 let flag = i >= 1 && bytes[i - 1] == b'?';
                 let after_ok = end == bytes.len() || matches!(bytes[end], b' ' | b')' | b'|');
-                let shorts = self.shorts(word);
-                if before_ok && !flag && after_ok && !shorts.is_empty() {
+                let shorts = if before_ok && !flag && after_ok {
+                    self.shorts(word)
+                } else {
+                    Vec::new()
+                };
+                if !shorts.is_empty() {
                     // A whole alternative (`(?:me|us|you)`) gains its short
                     // forms as alternatives beside it, so that the longest
                     // can be tried first ("us" before "u"); a word inside
